@@ -1,0 +1,69 @@
+# Finds a JDK >= 21 for Vltava's scripts and exports JAVA_HOME and JAVA.
+# Order: $JAVA_HOME if it is 21 or newer, then the newest JDK under /usr/lib/jvm.
+# Sourced by bin/vltava and bin/test; prints a clear message and exits 1 when none is found.
+
+vltava_java_major() {
+    # Prints the major version of the java binary in $1, or nothing if it cannot run.
+    local version
+    version=$("$1" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java\.specification\.version = //p' | head -n 1)
+    case "$version" in
+        1.*) echo "${version#1.}" | cut -d. -f1 ;;
+        *) echo "$version" | cut -d. -f1 ;;
+    esac
+}
+
+vltava_find_java() {
+    local required=21 candidate major best="" best_major=0 seen=""
+    if [ -n "${JAVA_HOME:-}" ] && [ -x "$JAVA_HOME/bin/java" ] && [ -x "$JAVA_HOME/bin/javac" ]; then
+        major=$(vltava_java_major "$JAVA_HOME/bin/java")
+        if [ -n "$major" ] && [ "$major" -ge "$required" ]; then
+            export JAVA_HOME JAVA="$JAVA_HOME/bin/java"
+            return 0
+        fi
+        seen="$seen  JAVA_HOME=$JAVA_HOME (Java ${major:-unknown})\n"
+    fi
+    for candidate in /usr/lib/jvm/*; do
+        [ -x "$candidate/bin/java" ] && [ -x "$candidate/bin/javac" ] || continue
+        [ -L "$candidate" ] && continue
+        major=$(vltava_java_major "$candidate/bin/java")
+        [ -n "$major" ] || continue
+        seen="$seen  $candidate (Java $major)\n"
+        if [ "$major" -ge "$required" ] && [ "$major" -gt "$best_major" ]; then
+            best="$candidate"
+            best_major="$major"
+        fi
+    done
+    if [ -z "$best" ]; then
+        {
+            echo "Vltava needs a JDK $required or newer, and none was found."
+            if [ -n "$seen" ]; then
+                printf "Found only:\n%b" "$seen"
+            else
+                echo "Looked at \$JAVA_HOME and /usr/lib/jvm/*."
+            fi
+            echo "Install one (for example: apt-get install openjdk-21-jdk-headless) or set JAVA_HOME to it."
+        } >&2
+        exit 1
+    fi
+    JAVA_HOME="$best"
+    export JAVA_HOME JAVA="$JAVA_HOME/bin/java"
+}
+
+vltava_find_java
+VLTAVA_JAVA_MAJOR=$(vltava_java_major "$JAVA")
+export VLTAVA_JAVA_MAJOR
+
+# Options that quiet warnings newer JDKs print for libraries that still use sun.misc.Unsafe or JNI.
+VLTAVA_JDK_OPTS="--enable-native-access=ALL-UNNAMED"
+if [ "$VLTAVA_JAVA_MAJOR" -ge 24 ]; then
+    VLTAVA_JDK_OPTS="$VLTAVA_JDK_OPTS --sun-misc-unsafe-memory-access=allow"
+fi
+export VLTAVA_JDK_OPTS
+
+vltava_require_maven() {
+    if ! command -v mvn >/dev/null 2>&1; then
+        echo "Vltava builds with Apache Maven (3.8 or newer), which is not on the PATH. Install it (apt-get install maven)." >&2
+        exit 1
+    fi
+    export MAVEN_OPTS="${MAVEN_OPTS:-} $VLTAVA_JDK_OPTS"
+}

@@ -1,0 +1,152 @@
+package io.vltava.broker.api;
+
+import io.vltava.broker.partition.Partition;
+import io.vltava.broker.partition.ReplicaManager;
+import io.vltava.common.time.Time;
+import io.vltava.common.topic.TopicNames;
+import io.vltava.common.topic.TopicPartition;
+import io.vltava.metadata.image.MetadataImage;
+import io.vltava.metadata.image.TopicImage;
+import io.vltava.network.CloseConnectionException;
+import io.vltava.network.RequestContext;
+import io.vltava.protocol.records.BatchValidationException;
+import io.vltava.protocol.records.ProducedBatchValidator;
+import io.vltava.storage.log.LogAppendException;
+import io.vltava.storage.log.LogAppendInfo;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
+import org.apache.kafka.common.errors.ApiException;
+import org.apache.kafka.common.message.ProduceRequestData;
+import org.apache.kafka.common.message.ProduceRequestData.PartitionProduceData;
+import org.apache.kafka.common.message.ProduceRequestData.TopicProduceData;
+import org.apache.kafka.common.message.ProduceResponseData;
+import org.apache.kafka.common.message.ProduceResponseData.BatchIndexAndErrorMessage;
+import org.apache.kafka.common.message.ProduceResponseData.PartitionProduceResponse;
+import org.apache.kafka.common.message.ProduceResponseData.TopicProduceResponse;
+import org.apache.kafka.common.protocol.ApiKeys;
+import org.apache.kafka.common.protocol.ApiMessage;
+import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.requests.ProduceRequest;
+
+/**
+ * Produce: validates each partition's batch, appends it to the partition's log as leader, and answers
+ * once the append is as durable as the topic's flush policy requires. Partitions fail independently.
+ * With {@code acks=0} nothing is sent back, and a failure closes the connection.
+ *
+ * <p>Threading: runs on the producer's event loop; every append happens before {@link #handle}
+ * returns (so pipelined requests take effect in order); the response may complete on the flusher.
+ */
+public final class ProduceHandler implements ApiHandler<ProduceRequest> {
+
+    /** The client id Kafka's own tools use to write to internal topics. */
+    private static final String ADMIN_CLIENT_ID = "__admin_client";
+
+    private final ReplicaManager replicaManager;
+    private final Supplier<MetadataImage> image;
+    private final Time time;
+
+    public ProduceHandler(ReplicaManager replicaManager, Supplier<MetadataImage> image, Time time) {
+        this.replicaManager = replicaManager;
+        this.image = image;
+        this.time = time;
+    }
+
+    @Override
+    public ApiKeys apiKey() {
+        return ApiKeys.PRODUCE;
+    }
+
+    @Override
+    public CompletableFuture<ApiMessage> handle(RequestContext context, ProduceRequest request) {
+        ProduceRequestData data = request.data();
+        short version = request.version();
+        short acks = data.acks();
+        long now = time.milliseconds();
+        MetadataImage current = image.get();
+        ProduceResponseData response = new ProduceResponseData();
+        List<CompletableFuture<?>> pending = new ArrayList<>();
+        boolean failed = false;
+        for (TopicProduceData topic : data.topicData()) {
+            String name = version >= 13 ? nameOf(current, topic) : topic.name();
+            TopicProduceResponse topicResponse = new TopicProduceResponse().setName(topic.name()).setTopicId(topic.topicId());
+            for (PartitionProduceData partitionData : topic.partitionData()) {
+                PartitionProduceResponse result = new PartitionProduceResponse().setIndex(partitionData.index())
+                        .setBaseOffset(-1).setLogAppendTimeMs(-1).setLogStartOffset(-1);
+                Errors error = produce(context, request, name, partitionData, acks, now, current, result, pending);
+                failed |= error != Errors.NONE;
+                topicResponse.partitionResponses().add(result);
+            }
+            response.responses().add(topicResponse);
+        }
+        if (acks == 0) {
+            return failed ? CompletableFuture.failedFuture(new CloseConnectionException("an acks=0 produce failed"))
+                    : CompletableFuture.completedFuture(null);
+        }
+        if (pending.isEmpty()) {
+            return CompletableFuture.completedFuture(response);
+        }
+        return CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new)).thenApply(ignored -> response);
+    }
+
+    private Errors produce(RequestContext context, ProduceRequest request, String topic, PartitionProduceData data, short acks, long now,
+                           MetadataImage current, PartitionProduceResponse result, List<CompletableFuture<?>> pending) {
+        Partition partition = null;
+        try {
+            if (topic == null) {
+                return fail(result, Errors.UNKNOWN_TOPIC_ID, null);
+            }
+            if (acks != -1 && acks != 0 && acks != 1) {
+                return fail(result, Errors.INVALID_REQUIRED_ACKS, null);
+            }
+            partition = replicaManager.partition(new TopicPartition(topic, data.index()));
+            if (partition == null) {
+                return fail(result, current.topics().get(topic) != null ? Errors.NOT_LEADER_OR_FOLLOWER : Errors.UNKNOWN_TOPIC_OR_PARTITION, null);
+            }
+            if (TopicNames.isInternal(topic) && !ADMIN_CLIENT_ID.equals(context.clientId())) {
+                return fail(result, Errors.INVALID_TOPIC_EXCEPTION, "Cannot append to internal topic " + topic);
+            }
+            ByteBuffer batch = ProducedBatchValidator.validate(request.version(), data.records(), partition.settings().writeRules(), now);
+            LogAppendInfo info = partition.appendRecordsToLeader(batch, acks);
+            result.setBaseOffset(info.firstOffset()).setLogAppendTimeMs(info.logAppendTime()).setLogStartOffset(info.logStartOffset());
+            if (!info.durable().isDone() || info.durable().isCompletedExceptionally()) {
+                pending.add(info.durable().handle((ignored, flushFailure) -> {
+                    if (flushFailure != null) {
+                        result.setBaseOffset(-1).setLogAppendTimeMs(-1).setErrorCode(Errors.KAFKA_STORAGE_ERROR.code())
+                                .setErrorMessage("The write could not be made durable: " + flushFailure.getMessage());
+                    }
+                    return null;
+                }));
+            }
+            return Errors.NONE;
+        } catch (BatchValidationException e) {
+            result.setErrorCode(e.error().code()).setErrorMessage(e.getMessage());
+            if (!e.recordErrors().isEmpty()) {
+                result.setLogStartOffset(partition.log().logStartOffset());
+                for (BatchValidationException.RecordError recordError : e.recordErrors()) {
+                    result.recordErrors().add(new BatchIndexAndErrorMessage().setBatchIndex(recordError.batchIndex())
+                            .setBatchIndexErrorMessage(recordError.message()));
+                }
+            }
+            return e.error();
+        } catch (LogAppendException e) {
+            return fail(result, StorageErrors.toKafka(e.error()), e.getMessage());
+        } catch (ApiException e) {
+            return fail(result, Errors.forException(e), e.getMessage());
+        }
+    }
+
+    private static Errors fail(PartitionProduceResponse result, Errors error, String message) {
+        result.setErrorCode(error.code()).setErrorMessage(message);
+        return error;
+    }
+
+    private static String nameOf(MetadataImage current, TopicProduceData topic) {
+        UUID id = TopicIds.fromKafka(topic.topicId());
+        TopicImage found = id == null ? null : current.topics().get(id);
+        return found == null ? null : found.name();
+    }
+}

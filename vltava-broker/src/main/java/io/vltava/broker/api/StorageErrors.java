@@ -1,0 +1,25 @@
+package io.vltava.broker.api;
+
+import io.vltava.storage.log.AppendError;
+import org.apache.kafka.common.protocol.Errors;
+
+/**
+ * The Kafka error code a producer gets for each reason the log refuses an append.
+ *
+ * <p>Threading: stateless.
+ */
+final class StorageErrors {
+
+    private StorageErrors() {
+    }
+
+    static Errors toKafka(AppendError error) {
+        return switch (error) {
+            case OUT_OF_ORDER_SEQUENCE -> Errors.OUT_OF_ORDER_SEQUENCE_NUMBER;
+            case INVALID_PRODUCER_EPOCH -> Errors.INVALID_PRODUCER_EPOCH;
+            case BATCH_LARGER_THAN_SEGMENT -> Errors.RECORD_LIST_TOO_LARGE;
+            case INVALID_BATCH -> Errors.CORRUPT_MESSAGE;
+            case STORAGE_ERROR -> Errors.KAFKA_STORAGE_ERROR;
+        };
+    }
+}

@@ -1,0 +1,89 @@
+package io.vltava.broker.config;
+
+import io.vltava.common.config.BrokerConfig;
+import io.vltava.common.config.ConfigKey;
+import io.vltava.common.config.TopicConfigs;
+import io.vltava.metadata.image.ConfigResource;
+import io.vltava.metadata.image.MetadataImage;
+import io.vltava.metadata.record.ConfigResourceType;
+import io.vltava.protocol.records.TopicWriteRules;
+import io.vltava.storage.log.LogConfig;
+import io.vltava.storage.log.TimestampType;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Resolves a topic's effective configuration: its own overrides from the metadata image, else the
+ * broker's default for the key (through the key's broker synonyms), else the key's built-in default.
+ *
+ * <p>Threading: immutable; safe from any thread.
+ */
+public final class TopicConfigResolver {
+
+    private final BrokerConfig brokerConfig;
+    private final Map<String, Object> brokerDefaults;
+
+    public TopicConfigResolver(BrokerConfig brokerConfig) {
+        this.brokerConfig = brokerConfig;
+        this.brokerDefaults = brokerConfig.topicDefaults();
+    }
+
+    public BrokerConfig brokerConfig() {
+        return brokerConfig;
+    }
+
+    /** The topic's overrides, as set through CreateTopics and AlterConfigs. */
+    public static Map<String, String> overrides(MetadataImage image, String topic) {
+        return image.configs(new ConfigResource(ConfigResourceType.TOPIC, topic));
+    }
+
+    /** Every topic key mapped to its effective value given a topic's overrides. */
+    public Map<String, Object> effectiveValues(Map<String, String> overrides) {
+        Map<String, Object> values = new LinkedHashMap<>(brokerDefaults);
+        overrides.forEach((key, text) -> {
+            Optional<ConfigKey> definition = TopicConfigs.DEFINITION.key(key);
+            definition.ifPresent(k -> values.put(key, k.parse(text)));
+        });
+        return values;
+    }
+
+    /** The settings of {@code topic} in the forms the log and the produce path use. */
+    public TopicSettings settings(MetadataImage image, String topic) {
+        return settings(effectiveValues(overrides(image, topic)));
+    }
+
+    static TopicSettings settings(Map<String, Object> values) {
+        TimestampType timestampType = TimestampType.forConfig((String) values.get(TopicConfigs.MESSAGE_TIMESTAMP_TYPE));
+        LogConfig logConfig = new LogConfig(
+                (Integer) values.get(TopicConfigs.SEGMENT_BYTES),
+                (Integer) values.get(TopicConfigs.SEGMENT_INDEX_BYTES),
+                (Integer) values.get(TopicConfigs.INDEX_INTERVAL_BYTES),
+                (Long) values.get(TopicConfigs.FLUSH_MESSAGES),
+                (Long) values.get(TopicConfigs.FLUSH_MS),
+                timestampType,
+                (Long) values.get(TopicConfigs.FILE_DELETE_DELAY_MS));
+        @SuppressWarnings("unchecked")
+        List<String> cleanupPolicy = (List<String>) values.get(TopicConfigs.CLEANUP_POLICY);
+        String compressionType = (String) values.get(TopicConfigs.COMPRESSION_TYPE);
+        TopicWriteRules rules = new TopicWriteRules(
+                (Integer) values.get(TopicConfigs.MAX_MESSAGE_BYTES),
+                cleanupPolicy.contains(TopicConfigs.CLEANUP_POLICY_COMPACT),
+                timestampType == TimestampType.LOG_APPEND_TIME,
+                (Long) values.get(TopicConfigs.MESSAGE_TIMESTAMP_BEFORE_MAX_MS),
+                (Long) values.get(TopicConfigs.MESSAGE_TIMESTAMP_AFTER_MAX_MS),
+                compressionType,
+                compressionLevel(compressionType, values));
+        return new TopicSettings(logConfig, rules, (Integer) values.get(TopicConfigs.MIN_IN_SYNC_REPLICAS));
+    }
+
+    private static Integer compressionLevel(String compressionType, Map<String, Object> values) {
+        return switch (compressionType) {
+            case "gzip" -> (Integer) values.get(TopicConfigs.COMPRESSION_GZIP_LEVEL);
+            case "lz4" -> (Integer) values.get(TopicConfigs.COMPRESSION_LZ4_LEVEL);
+            case "zstd" -> (Integer) values.get(TopicConfigs.COMPRESSION_ZSTD_LEVEL);
+            default -> null;
+        };
+    }
+}

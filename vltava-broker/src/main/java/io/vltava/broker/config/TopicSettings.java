@@ -1,0 +1,11 @@
+package io.vltava.broker.config;
+
+import io.vltava.protocol.records.TopicWriteRules;
+import io.vltava.storage.log.LogConfig;
+
+/**
+ * A topic's effective configuration in the forms the broker uses: the log's settings, the rules a
+ * produced batch is checked against, and {@code min.insync.replicas}.
+ */
+public record TopicSettings(LogConfig logConfig, TopicWriteRules writeRules, int minInsyncReplicas) {
+}

@@ -1,0 +1,69 @@
+package io.vltava.cli;
+
+import io.vltava.common.config.BrokerConfig;
+import io.vltava.common.config.ConfigException;
+import io.vltava.common.time.Time;
+import io.vltava.server.ServerProperties;
+import io.vltava.server.VltavaServer;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code vltava server}: runs a broker. */
+@Command(name = "server", description = "Run a Vltava broker.", mixinStandardHelpOptions = true,
+        subcommands = {ServerCommand.Start.class})
+final class ServerCommand implements Runnable {
+
+    @picocli.CommandLine.Spec
+    private picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(System.out);
+    }
+
+    /**
+     * {@code vltava server start}: runs the broker in the foreground until SIGTERM or Ctrl-C, then shuts
+     * it down cleanly.
+     */
+    @Command(name = "start", description = "Start a broker in the foreground; stop it with Ctrl-C or SIGTERM.",
+            mixinStandardHelpOptions = true)
+    static final class Start implements Callable<Integer> {
+
+        @Option(names = "--config", paramLabel = "FILE", description = "Broker configuration (server.properties) with Kafka's key names.")
+        private Path config;
+
+        @Option(names = "--override", paramLabel = "KEY=VALUE", description = "Set a configuration key, after the file; repeatable.")
+        private List<String> overrides = new ArrayList<>();
+
+        @Override
+        public Integer call() throws InterruptedException {
+            BrokerConfig brokerConfig;
+            try {
+                brokerConfig = ServerProperties.load(config, overrides);
+            } catch (ConfigException e) {
+                System.err.println("vltava: " + e.getMessage());
+                return ExitCodes.USAGE;
+            }
+            VltavaServer server = new VltavaServer(brokerConfig, Time.SYSTEM);
+            CountDownLatch stopped = new CountDownLatch(1);
+            Thread hook = new Thread(() -> {
+                server.close();
+                stopped.countDown();
+            }, "vltava-shutdown");
+            try {
+                server.start();
+            } catch (RuntimeException e) {
+                System.err.println("vltava: cannot start: " + e.getMessage());
+                return ExitCodes.FAILURE;
+            }
+            Runtime.getRuntime().addShutdownHook(hook);
+            stopped.await();
+            return ExitCodes.OK;
+        }
+    }
+}

@@ -1,0 +1,161 @@
+package io.vltava.common.config;
+
+import static io.vltava.common.config.ConfigType.BOOLEAN;
+import static io.vltava.common.config.ConfigType.DOUBLE;
+import static io.vltava.common.config.ConfigType.INT;
+import static io.vltava.common.config.ConfigType.LIST;
+import static io.vltava.common.config.ConfigType.LONG;
+import static io.vltava.common.config.ConfigType.STRING;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The topic-level configuration keys Kafka defines, with their types, defaults and validators, and the
+ * broker keys ("synonyms") that supply a topic's default when the topic does not override it.
+ *
+ * <p>Threading: immutable.
+ */
+public final class TopicConfigs {
+
+    public static final String CLEANUP_POLICY = "cleanup.policy";
+    public static final String COMPRESSION_TYPE = "compression.type";
+    public static final String COMPRESSION_GZIP_LEVEL = "compression.gzip.level";
+    public static final String COMPRESSION_LZ4_LEVEL = "compression.lz4.level";
+    public static final String COMPRESSION_ZSTD_LEVEL = "compression.zstd.level";
+    public static final String DELETE_RETENTION_MS = "delete.retention.ms";
+    public static final String FILE_DELETE_DELAY_MS = "file.delete.delay.ms";
+    public static final String FLUSH_MESSAGES = "flush.messages";
+    public static final String FLUSH_MS = "flush.ms";
+    public static final String FOLLOWER_REPLICATION_THROTTLED_REPLICAS = "follower.replication.throttled.replicas";
+    public static final String INDEX_INTERVAL_BYTES = "index.interval.bytes";
+    public static final String LEADER_REPLICATION_THROTTLED_REPLICAS = "leader.replication.throttled.replicas";
+    public static final String LOCAL_RETENTION_BYTES = "local.retention.bytes";
+    public static final String LOCAL_RETENTION_MS = "local.retention.ms";
+    public static final String MAX_COMPACTION_LAG_MS = "max.compaction.lag.ms";
+    public static final String MAX_MESSAGE_BYTES = "max.message.bytes";
+    public static final String MESSAGE_TIMESTAMP_AFTER_MAX_MS = "message.timestamp.after.max.ms";
+    public static final String MESSAGE_TIMESTAMP_BEFORE_MAX_MS = "message.timestamp.before.max.ms";
+    public static final String MESSAGE_TIMESTAMP_TYPE = "message.timestamp.type";
+    public static final String MIN_CLEANABLE_DIRTY_RATIO = "min.cleanable.dirty.ratio";
+    public static final String MIN_COMPACTION_LAG_MS = "min.compaction.lag.ms";
+    public static final String MIN_IN_SYNC_REPLICAS = "min.insync.replicas";
+    public static final String PREALLOCATE = "preallocate";
+    public static final String REMOTE_STORAGE_ENABLE = "remote.storage.enable";
+    public static final String RETENTION_BYTES = "retention.bytes";
+    public static final String RETENTION_MS = "retention.ms";
+    public static final String SEGMENT_BYTES = "segment.bytes";
+    public static final String SEGMENT_INDEX_BYTES = "segment.index.bytes";
+    public static final String SEGMENT_JITTER_MS = "segment.jitter.ms";
+    public static final String SEGMENT_MS = "segment.ms";
+    public static final String UNCLEAN_LEADER_ELECTION_ENABLE = "unclean.leader.election.enable";
+
+    /** {@code cleanup.policy} values. */
+    public static final String CLEANUP_POLICY_DELETE = "delete";
+    public static final String CLEANUP_POLICY_COMPACT = "compact";
+
+    private static final String NOT_ENFORCED = " Accepted and reported, not enforced yet.";
+
+    /** Every topic-level key. */
+    public static final ConfigDef DEFINITION = new ConfigDef()
+            .define(CLEANUP_POLICY, LIST, List.of(CLEANUP_POLICY_DELETE), Validator.listOf(CLEANUP_POLICY_DELETE, CLEANUP_POLICY_COMPACT),
+                    "How old log segments go: 'delete' by retention, 'compact' keeping the latest record per key, or both." + NOT_ENFORCED)
+            .define(COMPRESSION_TYPE, STRING, "producer", Validator.oneOf("producer", "uncompressed", "gzip", "snappy", "lz4", "zstd"),
+                    "Codec batches are stored with; 'producer' keeps each batch as the producer compressed it.")
+            .define(COMPRESSION_GZIP_LEVEL, INT, -1, gzipLevel(), "Level used when the broker compresses with gzip.")
+            .define(COMPRESSION_LZ4_LEVEL, INT, 9, Validator.between(1, 17), "Level used when the broker compresses with lz4.")
+            .define(COMPRESSION_ZSTD_LEVEL, INT, 3, Validator.between(-131072, 22), "Level used when the broker compresses with zstd.")
+            .define(DELETE_RETENTION_MS, LONG, 86_400_000L, Validator.atLeast(0), "How long tombstones stay in a compacted topic." + NOT_ENFORCED)
+            .define(FILE_DELETE_DELAY_MS, LONG, 60_000L, Validator.atLeast(0), "Delay before the files of a deleted log are removed from disk.")
+            .define(FLUSH_MESSAGES, LONG, Long.MAX_VALUE, Validator.atLeast(1),
+                    "Fsync the log after this many messages; 1 means a produce is acknowledged only once it is on disk.")
+            .define(FLUSH_MS, LONG, Long.MAX_VALUE, Validator.atLeast(0), "Fsync data that has been in the log longer than this.")
+            .define(FOLLOWER_REPLICATION_THROTTLED_REPLICAS, LIST, List.of(), "Replicas throttled as followers." + NOT_ENFORCED)
+            .define(INDEX_INTERVAL_BYTES, INT, 4096, Validator.atLeast(0), "Bytes of log between two offset index entries.")
+            .define(LEADER_REPLICATION_THROTTLED_REPLICAS, LIST, List.of(), "Replicas throttled as leaders." + NOT_ENFORCED)
+            .define(LOCAL_RETENTION_BYTES, LONG, -2L, Validator.atLeast(-2), "Local retention by size with tiered storage." + NOT_ENFORCED)
+            .define(LOCAL_RETENTION_MS, LONG, -2L, Validator.atLeast(-2), "Local retention by time with tiered storage." + NOT_ENFORCED)
+            .define(MAX_COMPACTION_LAG_MS, LONG, Long.MAX_VALUE, Validator.atLeast(1), "Longest a record may stay uncompacted." + NOT_ENFORCED)
+            .define(MAX_MESSAGE_BYTES, INT, 1_048_588, Validator.atLeast(0), "Largest record batch the topic accepts, in bytes as sent.")
+            .define(MESSAGE_TIMESTAMP_AFTER_MAX_MS, LONG, 3_600_000L, Validator.atLeast(0),
+                    "How far in the future a CreateTime timestamp may be.")
+            .define(MESSAGE_TIMESTAMP_BEFORE_MAX_MS, LONG, Long.MAX_VALUE, Validator.atLeast(0),
+                    "How far in the past a CreateTime timestamp may be.")
+            .define(MESSAGE_TIMESTAMP_TYPE, STRING, "CreateTime", Validator.oneOf("CreateTime", "LogAppendTime"),
+                    "Whose timestamp the log keeps: the producer's (CreateTime) or the broker's (LogAppendTime).")
+            .define(MIN_CLEANABLE_DIRTY_RATIO, DOUBLE, 0.5, Validator.between(0, 1), "Dirty share of a log that triggers compaction." + NOT_ENFORCED)
+            .define(MIN_COMPACTION_LAG_MS, LONG, 0L, Validator.atLeast(0), "Shortest time a record stays uncompacted." + NOT_ENFORCED)
+            .define(MIN_IN_SYNC_REPLICAS, INT, 1, Validator.atLeast(1), "Replicas that must have a write before acks=all succeeds.")
+            .define(PREALLOCATE, BOOLEAN, false, "Preallocate segment files." + NOT_ENFORCED)
+            .define(REMOTE_STORAGE_ENABLE, BOOLEAN, false, "Tiered storage for the topic; not supported.")
+            .define(RETENTION_BYTES, LONG, -1L, "Size a partition may grow to before old segments are deleted; -1 for no limit." + NOT_ENFORCED)
+            .define(RETENTION_MS, LONG, 604_800_000L, Validator.atLeast(-1), "How long data is kept; -1 for ever." + NOT_ENFORCED)
+            .define(SEGMENT_BYTES, INT, 1_073_741_824, Validator.atLeast(1_048_576), "Size at which the active segment rolls.")
+            .define(SEGMENT_INDEX_BYTES, INT, 10_485_760, Validator.atLeast(4), "Maximum size of a segment's offset index.")
+            .define(SEGMENT_JITTER_MS, LONG, 0L, Validator.atLeast(0), "Random jitter subtracted from segment.ms." + NOT_ENFORCED)
+            .define(SEGMENT_MS, LONG, 604_800_000L, Validator.atLeast(1), "Age at which the active segment rolls." + NOT_ENFORCED)
+            .define(UNCLEAN_LEADER_ELECTION_ENABLE, BOOLEAN, false, "Allow an out-of-sync replica to become leader." + NOT_ENFORCED);
+
+    /**
+     * A broker key that supplies a topic key's default, and the factor that turns its unit into the
+     * topic key's (for example hours into milliseconds).
+     */
+    public record Synonym(String brokerKey, long factor) {
+    }
+
+    private static final Map<String, List<Synonym>> SYNONYMS = new LinkedHashMap<>();
+
+    static {
+        synonym(CLEANUP_POLICY, "log.cleanup.policy");
+        synonym(COMPRESSION_TYPE, "compression.type");
+        synonym(COMPRESSION_GZIP_LEVEL, "compression.gzip.level");
+        synonym(COMPRESSION_LZ4_LEVEL, "compression.lz4.level");
+        synonym(COMPRESSION_ZSTD_LEVEL, "compression.zstd.level");
+        synonym(DELETE_RETENTION_MS, "log.cleaner.delete.retention.ms");
+        synonym(FILE_DELETE_DELAY_MS, "log.segment.delete.delay.ms");
+        synonym(FLUSH_MESSAGES, "log.flush.interval.messages");
+        SYNONYMS.put(FLUSH_MS, List.of(new Synonym("log.flush.interval.ms", 1), new Synonym("log.flush.scheduler.interval.ms", 1)));
+        synonym(INDEX_INTERVAL_BYTES, "log.index.interval.bytes");
+        synonym(LOCAL_RETENTION_BYTES, "log.local.retention.bytes");
+        synonym(LOCAL_RETENTION_MS, "log.local.retention.ms");
+        synonym(MAX_COMPACTION_LAG_MS, "log.cleaner.max.compaction.lag.ms");
+        synonym(MAX_MESSAGE_BYTES, "message.max.bytes");
+        synonym(MESSAGE_TIMESTAMP_AFTER_MAX_MS, "log.message.timestamp.after.max.ms");
+        synonym(MESSAGE_TIMESTAMP_BEFORE_MAX_MS, "log.message.timestamp.before.max.ms");
+        synonym(MESSAGE_TIMESTAMP_TYPE, "log.message.timestamp.type");
+        synonym(MIN_CLEANABLE_DIRTY_RATIO, "log.cleaner.min.cleanable.ratio");
+        synonym(MIN_COMPACTION_LAG_MS, "log.cleaner.min.compaction.lag.ms");
+        synonym(MIN_IN_SYNC_REPLICAS, "min.insync.replicas");
+        synonym(PREALLOCATE, "log.preallocate");
+        synonym(RETENTION_BYTES, "log.retention.bytes");
+        SYNONYMS.put(RETENTION_MS, List.of(new Synonym("log.retention.ms", 1), new Synonym("log.retention.minutes", 60_000L),
+                new Synonym("log.retention.hours", 3_600_000L)));
+        synonym(SEGMENT_BYTES, "log.segment.bytes");
+        synonym(SEGMENT_INDEX_BYTES, "log.index.size.max.bytes");
+        SYNONYMS.put(SEGMENT_JITTER_MS, List.of(new Synonym("log.roll.jitter.ms", 1), new Synonym("log.roll.jitter.hours", 3_600_000L)));
+        SYNONYMS.put(SEGMENT_MS, List.of(new Synonym("log.roll.ms", 1), new Synonym("log.roll.hours", 3_600_000L)));
+        synonym(UNCLEAN_LEADER_ELECTION_ENABLE, "unclean.leader.election.enable");
+    }
+
+    private TopicConfigs() {
+    }
+
+    /** The broker keys that can supply {@code topicKey}'s default, most specific first. */
+    public static List<Synonym> synonyms(String topicKey) {
+        return SYNONYMS.getOrDefault(topicKey, List.of());
+    }
+
+    private static void synonym(String topicKey, String brokerKey) {
+        SYNONYMS.put(topicKey, List.of(new Synonym(brokerKey, 1)));
+    }
+
+    private static Validator gzipLevel() {
+        return (name, value) -> {
+            int level = (Integer) value;
+            if (level != -1 && (level < 1 || level > 9)) {
+                throw ConfigException.invalid(name, value, "must be -1 or between 1 and 9");
+            }
+        };
+    }
+}

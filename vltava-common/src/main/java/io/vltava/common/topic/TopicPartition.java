@@ -1,0 +1,25 @@
+package io.vltava.common.topic;
+
+import java.util.Objects;
+
+/**
+ * A partition of a topic, named as Kafka names it.
+ *
+ * @param topic     the topic's name
+ * @param partition the partition's index, from 0
+ */
+public record TopicPartition(String topic, int partition) {
+
+    public TopicPartition {
+        Objects.requireNonNull(topic, "topic");
+        if (partition < 0) {
+            throw new IllegalArgumentException("partition must not be negative: " + partition);
+        }
+    }
+
+    /** The name Kafka gives the partition's directory: {@code topic-partition}. */
+    @Override
+    public String toString() {
+        return topic + "-" + partition;
+    }
+}

@@ -1,0 +1,19 @@
+package io.vltava.metadata.controller;
+
+import io.vltava.metadata.record.MetadataRecord;
+import java.util.List;
+
+/**
+ * What a controller operation decided: the records to append to the metadata log, and the response to
+ * give once they are committed. Nothing changes until the records are applied.
+ */
+public record ControllerResult<T>(List<MetadataRecord> records, T response) {
+
+    public ControllerResult {
+        records = List.copyOf(records);
+    }
+
+    public static <T> ControllerResult<T> of(T response) {
+        return new ControllerResult<>(List.of(), response);
+    }
+}

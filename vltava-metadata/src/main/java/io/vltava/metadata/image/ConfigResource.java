@@ -1,0 +1,7 @@
+package io.vltava.metadata.image;
+
+import io.vltava.metadata.record.ConfigResourceType;
+
+/** A resource that has dynamic configuration: a topic by name, or a broker by id ("" for all brokers). */
+public record ConfigResource(ConfigResourceType type, String name) {
+}

@@ -1,0 +1,29 @@
+package io.vltava.metadata.image;
+
+import java.util.Map;
+
+/**
+ * The whole cluster metadata at one point of the metadata log: an immutable value, replaced (never
+ * changed) each time records are applied. Readers take the current image and use it without locks.
+ *
+ * @param offset         index of the last metadata log entry applied
+ * @param topics         every topic
+ * @param configs        dynamic configuration of topics and brokers, by resource
+ * @param brokers        registered brokers by id
+ * @param nextProducerId the first producer id not yet handed out
+ */
+public record MetadataImage(long offset, TopicsImage topics, Map<ConfigResource, Map<String, String>> configs,
+                            Map<Integer, BrokerRegistration> brokers, long nextProducerId) {
+
+    public static final MetadataImage EMPTY = new MetadataImage(-1L, TopicsImage.EMPTY, Map.of(), Map.of(), 0L);
+
+    public MetadataImage {
+        configs = Map.copyOf(configs);
+        brokers = Map.copyOf(brokers);
+    }
+
+    /** The dynamic configuration of a resource; empty when it has none. */
+    public Map<String, String> configs(ConfigResource resource) {
+        return configs.getOrDefault(resource, Map.of());
+    }
+}

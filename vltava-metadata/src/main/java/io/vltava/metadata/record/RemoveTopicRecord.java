@@ -1,0 +1,7 @@
+package io.vltava.metadata.record;
+
+import java.util.UUID;
+
+/** A topic was deleted, with its partitions and configuration. */
+public record RemoveTopicRecord(UUID topicId) implements MetadataRecord {
+}

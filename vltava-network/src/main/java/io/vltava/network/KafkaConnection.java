@@ -1,0 +1,298 @@
+package io.vltava.network;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.vltava.protocol.frame.DecodedRequest;
+import io.vltava.protocol.frame.EncodedResponse;
+import io.vltava.protocol.frame.InvalidFrameException;
+import io.vltava.protocol.frame.RequestDecoder;
+import io.vltava.protocol.frame.ResponseEncoder;
+import java.net.InetSocketAddress;
+import java.util.ArrayDeque;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import org.apache.kafka.common.errors.ApiException;
+import org.apache.kafka.common.protocol.ApiMessage;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One client connection: decodes its frames, hands requests to the {@link RequestHandler} and sends the
+ * responses back in request order.
+ *
+ * <p>Requests of pipelined APIs are dispatched as they arrive; any other request that has not
+ * completed holds back the requests behind it (they wait as undecoded frames) so that a connection's
+ * requests take effect in order. Reading stops while too many requests are outstanding or while the
+ * socket cannot take more output, so a client that sends faster than it reads cannot grow the broker's
+ * memory.
+ *
+ * <pre>
+ *   frame -&gt; waiting -&gt; (dispatch) -&gt; inFlight -&gt; (completed, in order) -&gt; written
+ *                       ^ held while a non-pipelined request is in flight (the barrier)
+ * </pre>
+ *
+ * <p>Threading: every method runs on the connection's event loop; handler futures that complete
+ * elsewhere are brought back to it. A request still being handled when the connection closes is
+ * released when its handler completes.
+ */
+final class KafkaConnection extends ChannelInboundHandlerAdapter {
+
+    private static final Logger log = LoggerFactory.getLogger(KafkaConnection.class);
+
+    private final RequestDecoder decoder;
+    private final RequestHandler handler;
+    private final String listenerName;
+    private final int maxQueuedRequests;
+
+    private final ArrayDeque<ByteBuf> waiting = new ArrayDeque<>();
+    private final ArrayDeque<InFlight> inFlight = new ArrayDeque<>();
+    private ChannelHandlerContext ctx;
+    private String connectionId;
+    private InetSocketAddress clientAddress;
+    private InFlight barrier;
+    private boolean reading;
+    private boolean unflushed;
+    private boolean closed;
+
+    KafkaConnection(RequestDecoder decoder, RequestHandler handler, String listenerName, int maxQueuedRequests) {
+        this.decoder = decoder;
+        this.handler = handler;
+        this.listenerName = listenerName;
+        this.maxQueuedRequests = maxQueuedRequests;
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) throws Exception {
+        this.ctx = ctx;
+        this.clientAddress = (InetSocketAddress) ctx.channel().remoteAddress();
+        this.connectionId = listenerName + "-" + ctx.channel().localAddress() + "-" + clientAddress + "-" + ctx.channel().id().asShortText();
+        super.channelActive(ctx);
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        ByteBuf frame = (ByteBuf) msg;
+        if (closed) {
+            frame.release();
+            return;
+        }
+        reading = true;
+        waiting.add(frame);
+        pump();
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        reading = false;
+        flushIfNeeded();
+        ctx.fireChannelReadComplete();
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        updateAutoRead();
+        ctx.fireChannelWritabilityChanged();
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
+        if (evt instanceof IdleStateEvent) {
+            log.debug("Closing idle connection {}", connectionId);
+            close();
+            return;
+        }
+        super.userEventTriggered(ctx, evt);
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+        closed = true;
+        releaseWaiting();
+        for (InFlight request : inFlight) {
+            if (request.isReady()) {
+                request.discard();
+            }
+        }
+        inFlight.clear();
+        super.channelInactive(ctx);
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        Throwable reason = cause.getCause() instanceof InvalidFrameException ? cause.getCause() : cause;
+        if (reason instanceof InvalidFrameException) {
+            log.info("Closing connection {}: {}", connectionId, reason.getMessage());
+        } else if (reason instanceof java.io.IOException) {
+            log.debug("Connection {} failed: {}", connectionId, reason.toString());
+        } else {
+            log.warn("Closing connection {} after an unexpected error", connectionId, reason);
+        }
+        close();
+    }
+
+    /** Dispatches what may be dispatched and writes what is ready, in order. */
+    private void pump() {
+        while (!closed && barrier == null && !waiting.isEmpty()) {
+            dispatch(waiting.poll());
+        }
+        while (!closed && !inFlight.isEmpty() && inFlight.peek().isReady()) {
+            InFlight done = inFlight.poll();
+            if (done.closeReason != null) {
+                log.debug("Closing connection {}: {}", connectionId, done.closeReason);
+                close();
+                return;
+            }
+            if (done.response != null) {
+                done.response.writeTo(ctx);
+                done.response = null;
+                unflushed = true;
+            }
+        }
+        if (!reading) {
+            flushIfNeeded();
+        }
+        updateAutoRead();
+    }
+
+    private void dispatch(ByteBuf frame) {
+        DecodedRequest request;
+        try {
+            request = decoder.decode(frame);
+        } catch (InvalidFrameException e) {
+            log.info("Closing connection {}: {}", connectionId, e.getMessage());
+            close();
+            return;
+        }
+        InFlight slot = new InFlight(request);
+        inFlight.add(slot);
+        RequestContext context = new RequestContext(request.header(), listenerName, clientAddress, connectionId, System.nanoTime(),
+                ctx.channel().eventLoop());
+        CompletableFuture<ApiMessage> future = handle(context, request);
+        if (future.isDone()) {
+            slot.complete(future);
+            return;
+        }
+        if (!handler.isPipelined(request.apiKey())) {
+            barrier = slot;
+        }
+        future.whenComplete((response, error) -> ctx.executor().execute(() -> onCompleted(slot, future)));
+    }
+
+    private CompletableFuture<ApiMessage> handle(RequestContext context, DecodedRequest request) {
+        try {
+            return handler.handle(context, request.body());
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    private void onCompleted(InFlight slot, CompletableFuture<ApiMessage> future) {
+        if (closed) {
+            slot.discard();
+            return;
+        }
+        slot.complete(future);
+        if (barrier == slot) {
+            barrier = null;
+        }
+        pump();
+    }
+
+    private void updateAutoRead() {
+        if (closed) {
+            return;
+        }
+        boolean shouldRead = barrier == null
+                && waiting.size() + inFlight.size() < maxQueuedRequests
+                && ctx.channel().isWritable();
+        if (ctx.channel().config().isAutoRead() != shouldRead) {
+            ctx.channel().config().setAutoRead(shouldRead);
+        }
+    }
+
+    private void flushIfNeeded() {
+        if (unflushed && !closed) {
+            unflushed = false;
+            ctx.flush();
+        }
+    }
+
+    private void close() {
+        if (!closed) {
+            closed = true;
+            releaseWaiting();
+            ctx.close();
+        }
+    }
+
+    private void releaseWaiting() {
+        ByteBuf frame;
+        while ((frame = waiting.poll()) != null) {
+            frame.release();
+        }
+    }
+
+    /** A dispatched request and, once its handler is done, what to do about it. */
+    private final class InFlight {
+
+        private DecodedRequest request;
+        private boolean ready;
+        private EncodedResponse response;
+        private String closeReason;
+
+        InFlight(DecodedRequest request) {
+            this.request = request;
+        }
+
+        boolean isReady() {
+            return ready;
+        }
+
+        void complete(CompletableFuture<ApiMessage> future) {
+            try {
+                ApiMessage body = future.join();
+                if (body != null) {
+                    response = ResponseEncoder.encode(ctx.alloc(), request.header(), request.responseVersion(), body);
+                }
+            } catch (CompletionException e) {
+                fail(e.getCause());
+            } catch (RuntimeException e) {
+                fail(e);
+            } finally {
+                request.release();
+                request = null;
+                ready = true;
+            }
+        }
+
+        private void fail(Throwable error) {
+            if (error instanceof CloseConnectionException) {
+                closeReason = error.getMessage();
+                return;
+            }
+            if (!(error instanceof ApiException)) {
+                log.error("Unexpected error handling {} from {}", request.header(), connectionId, error);
+            }
+            try {
+                ApiMessage body = request.body().getErrorResponse(0, error).data();
+                response = ResponseEncoder.encode(ctx.alloc(), request.header(), request.responseVersion(), body);
+            } catch (RuntimeException e) {
+                log.error("Cannot build an error response to {} from {}", request.header(), connectionId, e);
+                closeReason = "no error response possible";
+            }
+        }
+
+        void discard() {
+            if (request != null) {
+                request.release();
+                request = null;
+            }
+            if (response != null) {
+                response.release();
+                response = null;
+            }
+        }
+    }
+}

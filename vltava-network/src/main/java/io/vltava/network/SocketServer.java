@@ -1,0 +1,122 @@
+package io.vltava.network;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.IoHandlerFactory;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.ServerChannel;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import io.vltava.common.config.Endpoint;
+import io.vltava.protocol.frame.KafkaFrameDecoder;
+import io.vltava.protocol.frame.RequestDecoder;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Accepts Kafka client connections on the configured listeners and runs them on a pool of Netty event
+ * loops (native epoll where the platform has it, NIO otherwise).
+ *
+ * <p>Each connection's pipeline is: idle timeout, {@link KafkaFrameDecoder} (size limit checked before
+ * buffering), {@link KafkaConnection} (decode, dispatch, ordered responses).
+ *
+ * <p>Threading: {@link #start} and {@link #close} from one controlling thread.
+ */
+public final class SocketServer implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(SocketServer.class);
+
+    private static final int LOW_WATER_MARK = 256 * 1024;
+    private static final int HIGH_WATER_MARK = 1024 * 1024;
+
+    private final SocketServerConfig config;
+    private final RequestHandler handler;
+    private final RequestDecoder decoder;
+    private final boolean epoll;
+    private final EventLoopGroup group;
+    private final Map<String, Channel> boundChannels = new LinkedHashMap<>();
+
+    public SocketServer(SocketServerConfig config, RequestHandler handler) {
+        this.config = config;
+        this.handler = handler;
+        this.decoder = new RequestDecoder(handler.servedApis());
+        this.epoll = Epoll.isAvailable();
+        IoHandlerFactory ioHandler = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
+        this.group = new MultiThreadIoEventLoopGroup(config.networkThreads(), new DefaultThreadFactory("vltava-network"), ioHandler);
+    }
+
+    /**
+     * Binds every listener.
+     *
+     * @return the bound endpoints, with the actual port where 0 was asked for
+     */
+    public List<Endpoint> start() throws InterruptedException {
+        List<Endpoint> bound = new ArrayList<>();
+        for (Endpoint endpoint : config.listeners()) {
+            Channel channel = bootstrap(endpoint).bind(bindAddress(endpoint)).sync().channel();
+            boundChannels.put(endpoint.listenerName(), channel);
+            int port = ((InetSocketAddress) channel.localAddress()).getPort();
+            bound.add(endpoint.withPort(port));
+        }
+        log.info("Listening on {} ({} transport, {} network threads)", bound, epoll ? "epoll" : "nio", config.networkThreads());
+        return bound;
+    }
+
+    private ServerBootstrap bootstrap(Endpoint endpoint) {
+        Class<? extends ServerChannel> channelClass = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
+        ServerBootstrap bootstrap = new ServerBootstrap()
+                .group(group)
+                .channel(channelClass)
+                .option(ChannelOption.SO_REUSEADDR, true)
+                .option(ChannelOption.SO_BACKLOG, 1024)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childOption(ChannelOption.SO_KEEPALIVE, true)
+                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(LOW_WATER_MARK, HIGH_WATER_MARK))
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        ch.pipeline()
+                                .addLast("idle", new IdleStateHandler(0, 0, config.connectionsMaxIdleMs(), TimeUnit.MILLISECONDS))
+                                .addLast("frames", new KafkaFrameDecoder(config.maxRequestBytes()))
+                                .addLast("requests", new KafkaConnection(decoder, handler, endpoint.listenerName(), config.maxQueuedRequests()));
+                    }
+                });
+        if (config.sendBufferBytes() > 0) {
+            bootstrap.childOption(ChannelOption.SO_SNDBUF, config.sendBufferBytes());
+        }
+        if (config.receiveBufferBytes() > 0) {
+            bootstrap.childOption(ChannelOption.SO_RCVBUF, config.receiveBufferBytes());
+        }
+        return bootstrap;
+    }
+
+    private static InetSocketAddress bindAddress(Endpoint endpoint) {
+        return endpoint.host().isEmpty() ? new InetSocketAddress(endpoint.port()) : new InetSocketAddress(endpoint.host(), endpoint.port());
+    }
+
+    /** Stops accepting, closes every connection and stops the event loops. */
+    @Override
+    public void close() {
+        for (Channel channel : boundChannels.values()) {
+            channel.close().syncUninterruptibly();
+        }
+        boundChannels.clear();
+        group.shutdownGracefully(0, 5, TimeUnit.SECONDS).syncUninterruptibly();
+    }
+}

@@ -1,0 +1,219 @@
+package io.vltava.server;
+
+import io.vltava.broker.api.AlterConfigsHandler;
+import io.vltava.broker.api.ApiHandler;
+import io.vltava.broker.api.ApiVersionsHandler;
+import io.vltava.broker.api.CreatePartitionsHandler;
+import io.vltava.broker.api.CreateTopicsHandler;
+import io.vltava.broker.api.DeleteTopicsHandler;
+import io.vltava.broker.api.DescribeClusterHandler;
+import io.vltava.broker.api.DescribeConfigsHandler;
+import io.vltava.broker.api.FetchHandler;
+import io.vltava.broker.api.IncrementalAlterConfigsHandler;
+import io.vltava.broker.api.InitProducerIdHandler;
+import io.vltava.broker.api.KafkaApis;
+import io.vltava.broker.api.ListOffsetsHandler;
+import io.vltava.broker.api.MetadataHandler;
+import io.vltava.broker.api.OffsetForLeaderEpochHandler;
+import io.vltava.broker.api.ProduceHandler;
+import io.vltava.broker.config.ConfigDescriber;
+import io.vltava.broker.config.TopicConfigResolver;
+import io.vltava.broker.fetch.FetchSessionCache;
+import io.vltava.broker.partition.ReplicaManager;
+import io.vltava.broker.producer.ProducerIdManager;
+import io.vltava.common.config.BrokerConfig;
+import io.vltava.common.config.BrokerConfigs;
+import io.vltava.common.config.Endpoint;
+import io.vltava.common.time.Time;
+import io.vltava.metadata.controller.ControllerConfig;
+import io.vltava.metadata.controller.QuorumController;
+import io.vltava.metadata.image.MetadataApplier;
+import io.vltava.metadata.image.MetadataImage;
+import io.vltava.metadata.quorum.QuorumVoter;
+import io.vltava.metadata.quorum.RatisMetadataLog;
+import io.vltava.metadata.record.RegisterBrokerRecord;
+import io.vltava.network.SocketServer;
+import io.vltava.network.SocketServerConfig;
+import io.vltava.storage.LogManager;
+import io.vltava.storage.LogManagerConfig;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import org.apache.kafka.common.protocol.ApiKeys;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One Vltava node: the metadata quorum and controller, the logs, the request handlers and the network
+ * server, wired together. The one place where the modules meet.
+ *
+ * <p>Start-up order: identify the log directories, replay the metadata log, load and recover the
+ * logs, bring partitions in line with the metadata, start listening, register the broker. Shutdown
+ * runs in reverse and leaves every log cleanly closed.
+ *
+ * <p>Threading: {@link #start} and {@link #close} from one controlling thread.
+ */
+public final class VltavaServer implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(VltavaServer.class);
+    private static final long OPERATION_TIMEOUT_MS = 30_000L;
+    private static final long PRODUCER_EXPIRATION_CHECK_MS = 600_000L;
+    /** Requests one connection may have outstanding before the broker stops reading it. */
+    private static final int MAX_QUEUED_REQUESTS_PER_CONNECTION = 100;
+
+    private final BrokerConfig config;
+    private final Time time;
+    private String clusterId;
+    private RatisMetadataLog metadataLog;
+    private LogManager logManager;
+    private QuorumController controller;
+    private SocketServer socketServer;
+    private List<Endpoint> boundListeners = List.of();
+
+    public VltavaServer(BrokerConfig config, Time time) {
+        this.config = config;
+        this.time = time;
+    }
+
+    /** Starts everything; on failure, whatever was started is stopped again. */
+    public void start() {
+        long started = System.nanoTime();
+        try {
+            List<Path> logDirs = config.logDirs();
+            clusterId = MetaProperties.ensureConsistent(distinct(logDirs, config.metadataLogDir()), config.nodeId());
+            MetadataApplier applier = new MetadataApplier();
+            metadataLog = RatisMetadataLog.start(config.nodeId(), voters(), config.metadataLogDir().resolve(LogManager.METADATA_DIR), applier,
+                    Duration.ofSeconds(60));
+            TopicConfigResolver topicConfigs = new TopicConfigResolver(config);
+            logManager = LogManager.open(logManagerConfig(), topic -> topicConfigs.settings(applier.image(), topic).logConfig(), time);
+            ReplicaManager replicaManager = new ReplicaManager(config.nodeId(), logManager, topicConfigs);
+            applier.addPublisher(replicaManager);
+            controller = new QuorumController(new ControllerConfig(config.nodeId(), config.getInt(BrokerConfigs.NUM_PARTITIONS),
+                    (short) config.getInt(BrokerConfigs.DEFAULT_REPLICATION_FACTOR), config.getBoolean(BrokerConfigs.DELETE_TOPIC_ENABLE),
+                    OPERATION_TIMEOUT_MS), metadataLog);
+            socketServer = new SocketServer(socketServerConfig(), new KafkaApis(handlers(applier::image, replicaManager, topicConfigs)));
+            boundListeners = socketServer.start();
+            controller.registerBroker(registration()).get(OPERATION_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            close();
+            throw new IllegalStateException("Interrupted during start-up", e);
+        } catch (Exception e) {
+            close();
+            throw e instanceof RuntimeException runtime ? runtime : new IllegalStateException(e.getMessage(), e);
+        }
+        log.info("Vltava node {} of cluster {} started in {} ms, listening on {}", config.nodeId(), clusterId,
+                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started), boundListeners);
+    }
+
+    private List<ApiHandler<?>> handlers(Supplier<MetadataImage> image, ReplicaManager replicaManager, TopicConfigResolver topicConfigs) {
+        ConfigDescriber describer = new ConfigDescriber(topicConfigs);
+        List<ApiHandler<?>> handlers = new ArrayList<>(List.of(
+                new MetadataHandler(config.nodeId(), clusterId, image, controller, config.getBoolean(BrokerConfigs.AUTO_CREATE_TOPICS_ENABLE)),
+                new ProduceHandler(replicaManager, image, time),
+                new FetchHandler(replicaManager, image, new FetchSessionCache(config.getInt(BrokerConfigs.MAX_INCREMENTAL_FETCH_SESSION_CACHE_SLOTS), time),
+                        config.getInt(BrokerConfigs.FETCH_MAX_BYTES)),
+                new ListOffsetsHandler(replicaManager, image),
+                new OffsetForLeaderEpochHandler(replicaManager, image),
+                new InitProducerIdHandler(new ProducerIdManager(() -> controller.allocateProducerIds(config.nodeId()))),
+                new CreateTopicsHandler(controller, describer),
+                new DeleteTopicsHandler(controller, image, config.getBoolean(BrokerConfigs.DELETE_TOPIC_ENABLE)),
+                new CreatePartitionsHandler(controller),
+                new DescribeConfigsHandler(config.nodeId(), image, describer),
+                new IncrementalAlterConfigsHandler(controller),
+                new AlterConfigsHandler(controller),
+                new DescribeClusterHandler(config.nodeId(), clusterId, image)));
+        Set<ApiKeys> served = EnumSet.of(ApiKeys.API_VERSIONS);
+        for (ApiHandler<?> handler : handlers) {
+            served.add(handler.apiKey());
+        }
+        handlers.add(new ApiVersionsHandler(served));
+        return handlers;
+    }
+
+    private List<QuorumVoter> voters() {
+        List<String> configured = config.getList(BrokerConfigs.CONTROLLER_QUORUM_VOTERS);
+        if (!configured.isEmpty()) {
+            return QuorumVoter.parseList(configured);
+        }
+        Endpoint controllerListener = config.controllerListener();
+        String host = controllerListener.host().isEmpty() ? "127.0.0.1" : controllerListener.host();
+        return List.of(new QuorumVoter(config.nodeId(), host, controllerListener.port()));
+    }
+
+    private RegisterBrokerRecord registration() {
+        List<RegisterBrokerRecord.BrokerEndpoint> endpoints = new ArrayList<>();
+        for (Endpoint advertised : config.advertisedListeners()) {
+            int port = advertised.port();
+            if (port == 0) {
+                port = boundListeners.stream().filter(b -> b.listenerName().equals(advertised.listenerName()))
+                        .findFirst().map(Endpoint::port).orElse(0);
+            }
+            endpoints.add(new RegisterBrokerRecord.BrokerEndpoint(advertised.listenerName(), advertised.host(), port,
+                    config.securityProtocols().get(advertised.listenerName())));
+        }
+        return new RegisterBrokerRecord(config.nodeId(), UUID.randomUUID(), endpoints, config.getString(BrokerConfigs.BROKER_RACK));
+    }
+
+    private LogManagerConfig logManagerConfig() {
+        return new LogManagerConfig(config.logDirs(), config.getInt(BrokerConfigs.LOG_FLUSH_OFFSET_CHECKPOINT_INTERVAL_MS),
+                config.getLong(BrokerConfigs.LOG_FLUSH_SCHEDULER_INTERVAL_MS), config.getInt(BrokerConfigs.PRODUCER_ID_EXPIRATION_MS),
+                PRODUCER_EXPIRATION_CHECK_MS, config.getLong(BrokerConfigs.LOG_SEGMENT_DELETE_DELAY_MS));
+    }
+
+    private SocketServerConfig socketServerConfig() {
+        return new SocketServerConfig(config.clientListeners(), config.getInt(BrokerConfigs.SOCKET_REQUEST_MAX_BYTES), config.numNetworkThreads(),
+                config.getInt(BrokerConfigs.SOCKET_SEND_BUFFER_BYTES), config.getInt(BrokerConfigs.SOCKET_RECEIVE_BUFFER_BYTES),
+                config.getLong(BrokerConfigs.CONNECTIONS_MAX_IDLE_MS), MAX_QUEUED_REQUESTS_PER_CONNECTION);
+    }
+
+    private static List<Path> distinct(List<Path> logDirs, Path metadataDir) {
+        List<Path> dirs = new ArrayList<>(logDirs);
+        if (!dirs.contains(metadataDir)) {
+            dirs.add(metadataDir);
+        }
+        return dirs;
+    }
+
+    public String clusterId() {
+        return clusterId;
+    }
+
+    /** The client listeners as bound, with the actual ports. */
+    public List<Endpoint> boundListeners() {
+        return boundListeners;
+    }
+
+    /** The bound port of the first client listener. */
+    public int port() {
+        return boundListeners.get(0).port();
+    }
+
+    /** Stops serving and closes everything; the logs are left clean. Safe to call more than once. */
+    @Override
+    public void close() {
+        if (socketServer != null) {
+            socketServer.close();
+            socketServer = null;
+        }
+        if (controller != null) {
+            controller.close();
+            controller = null;
+        }
+        if (logManager != null) {
+            logManager.close();
+            logManager = null;
+        }
+        if (metadataLog != null) {
+            metadataLog.close();
+            metadataLog = null;
+        }
+        log.info("Vltava node {} stopped", config.nodeId());
+    }
+}

@@ -1,0 +1,465 @@
+package io.vltava.storage;
+
+import io.vltava.common.time.Time;
+import io.vltava.common.topic.TopicNames;
+import io.vltava.common.topic.TopicPartition;
+import io.vltava.storage.checkpoint.CheckpointFile;
+import io.vltava.storage.checkpoint.OffsetCheckpointFile;
+import io.vltava.storage.log.LogConfig;
+import io.vltava.storage.log.LogFlusher;
+import io.vltava.storage.log.PartitionLog;
+import io.vltava.storage.log.PartitionMetadataFile;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * All partition logs of this broker across its log directories: loading (and recovering) them at
+ * start-up, creating and deleting them, and the background work they need (time-based flushing,
+ * recovery point checkpoints, producer expiry, removal of deleted logs).
+ *
+ * <p>Per log directory: {@code .lock} (held while the broker runs, so two processes cannot share a
+ * directory), {@code recovery-point-offset-checkpoint}, {@code log-start-offset-checkpoint} and, after a
+ * clean shutdown only, {@code .kafka_cleanshutdown}. A deleted log's directory is renamed to
+ * {@code <topic>-<partition>.<id>-delete} and removed after {@code file.delete.delay.ms}, so reads
+ * still in flight can finish.
+ *
+ * <p>Threading: safe from any thread; background work runs on one scheduler thread and one flusher
+ * thread per log directory.
+ */
+public final class LogManager implements AutoCloseable {
+
+    public static final String CLEAN_SHUTDOWN_FILE = ".kafka_cleanshutdown";
+    public static final String LOCK_FILE = ".lock";
+    public static final String DELETE_SUFFIX = "-delete";
+    /** Directory under the metadata log dir that holds the metadata quorum's own log; not a partition. */
+    public static final String METADATA_DIR = TopicNames.CLUSTER_METADATA + "-0";
+
+    private static final Logger log = LoggerFactory.getLogger(LogManager.class);
+
+    private final LogManagerConfig config;
+    private final Time time;
+    private final Map<Path, LogDirectory> directories = new HashMap<>();
+    private final ConcurrentHashMap<TopicPartition, PartitionLog> logs = new ConcurrentHashMap<>();
+    private final ScheduledExecutorService scheduler;
+    private volatile boolean closed;
+
+    private LogManager(LogManagerConfig config, Time time) {
+        this.config = config;
+        this.time = time;
+        this.scheduler = Executors.newSingleThreadScheduledExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "vltava-log-scheduler");
+            thread.setDaemon(true);
+            return thread;
+        });
+    }
+
+    /**
+     * Locks the log directories and loads every log in them, recovering those left by an unclean
+     * shutdown.
+     *
+     * @param configFor the log configuration of a topic, by name
+     */
+    public static LogManager open(LogManagerConfig config, Function<String, LogConfig> configFor, Time time) {
+        LogManager manager = new LogManager(config, time);
+        try {
+            for (Path path : config.logDirs()) {
+                manager.directories.put(path, LogDirectory.open(path));
+            }
+            manager.loadLogs(configFor);
+        } catch (RuntimeException e) {
+            manager.releaseDirectories();
+            throw e;
+        }
+        manager.schedule();
+        return manager;
+    }
+
+    private void loadLogs(Function<String, LogConfig> configFor) {
+        long started = time.hiResMilliseconds();
+        List<Callable<PartitionLog>> loads = new ArrayList<>();
+        for (LogDirectory directory : directories.values()) {
+            Map<TopicPartition, Long> recoveryPoints = directory.readOffsets(OffsetCheckpointFile.RECOVERY_POINT);
+            Map<TopicPartition, Long> logStarts = directory.readOffsets(OffsetCheckpointFile.LOG_START_OFFSET);
+            for (Path dir : directory.partitionDirs()) {
+                String name = dir.getFileName().toString();
+                if (name.endsWith(DELETE_SUFFIX)) {
+                    scheduleRemoval(dir, 0);
+                    continue;
+                }
+                TopicPartition tp = parsePartitionDir(name);
+                Optional<UUID> topicId = PartitionMetadataFile.read(dir);
+                if (tp == null || topicId.isEmpty()) {
+                    log.warn("Ignoring {}: not a partition directory", dir);
+                    continue;
+                }
+                loads.add(() -> PartitionLog.open(tp, dir, topicId.get(), configFor.apply(tp.topic()),
+                        recoveryPoints.getOrDefault(tp, 0L), logStarts.getOrDefault(tp, 0L), directory.hadCleanShutdown(), time,
+                        directory.flusher()));
+            }
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Runtime.getRuntime().availableProcessors()));
+        try {
+            for (Future<PartitionLog> loaded : pool.invokeAll(loads)) {
+                PartitionLog partitionLog = loaded.get();
+                PartitionLog previous = logs.putIfAbsent(partitionLog.topicPartition(), partitionLog);
+                if (previous != null) {
+                    throw new IllegalStateException("Partition " + partitionLog.topicPartition() + " has a log in both " + previous.dir()
+                            + " and " + partitionLog.dir());
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted while loading logs", e);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("Cannot load a log: " + e.getCause().getMessage(), e.getCause());
+        } finally {
+            pool.shutdownNow();
+        }
+        for (LogDirectory directory : directories.values()) {
+            directory.clearCleanShutdown();
+        }
+        log.info("Loaded {} logs from {} in {} ms", logs.size(), config.logDirs(), time.hiResMilliseconds() - started);
+    }
+
+    private void schedule() {
+        scheduler.scheduleWithFixedDelay(this::checkpointQuietly, config.checkpointIntervalMs(), config.checkpointIntervalMs(),
+                TimeUnit.MILLISECONDS);
+        if (config.flushCheckIntervalMs() < Long.MAX_VALUE / 2) {
+            scheduler.scheduleWithFixedDelay(this::flushByTime, config.flushCheckIntervalMs(), config.flushCheckIntervalMs(),
+                    TimeUnit.MILLISECONDS);
+        }
+        scheduler.scheduleWithFixedDelay(this::expireProducers, config.producerExpirationCheckMs(), config.producerExpirationCheckMs(),
+                TimeUnit.MILLISECONDS);
+    }
+
+    /** The log of {@code tp}, if this broker has one. */
+    public Optional<PartitionLog> log(TopicPartition tp) {
+        return Optional.ofNullable(logs.get(tp));
+    }
+
+    public Collection<PartitionLog> logs() {
+        return logs.values();
+    }
+
+    /**
+     * The log of {@code tp}, created in the log directory with the fewest logs if there is none. An
+     * existing log of another topic id (a deleted topic of the same name) is deleted first.
+     */
+    public PartitionLog getOrCreateLog(TopicPartition tp, UUID topicId, LogConfig logConfig) {
+        PartitionLog existing = logs.get(tp);
+        if (existing != null && existing.topicId().equals(topicId)) {
+            return existing;
+        }
+        synchronized (this) {
+            existing = logs.get(tp);
+            if (existing != null && existing.topicId().equals(topicId)) {
+                return existing;
+            }
+            if (existing != null) {
+                deleteLog(tp);
+            }
+            if (closed) {
+                throw new IllegalStateException("The log manager is closed");
+            }
+            LogDirectory directory = leastLoadedDirectory();
+            PartitionLog created = PartitionLog.open(tp, directory.path().resolve(tp.toString()), topicId, logConfig, 0L, 0L, true, time,
+                    directory.flusher());
+            logs.put(tp, created);
+            log.info("Created the log of {} in {}", tp, directory.path());
+            return created;
+        }
+    }
+
+    /** Deletes the log of {@code tp}: its directory is renamed at once and removed later. */
+    public synchronized void deleteLog(TopicPartition tp) {
+        PartitionLog removed = logs.remove(tp);
+        if (removed == null) {
+            return;
+        }
+        Path renamed = removed.dir().resolveSibling(tp + "." + UUID.randomUUID().toString().replace("-", "") + DELETE_SUFFIX);
+        try {
+            Files.move(removed.dir(), renamed);
+            CheckpointFile.fsyncDirectory(renamed.getParent());
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot delete the log of " + tp, e);
+        }
+        log.info("Deleted the log of {}; its files go in {} ms", tp, removed.config().fileDeleteDelayMs());
+        scheduleRemoval(renamed, removed.config().fileDeleteDelayMs(), removed);
+    }
+
+    private void scheduleRemoval(Path dir, long delayMs) {
+        scheduleRemoval(dir, delayMs, null);
+    }
+
+    private void scheduleRemoval(Path dir, long delayMs, PartitionLog openLog) {
+        scheduler.schedule(() -> {
+            try {
+                if (openLog != null) {
+                    openLog.closeWithoutFlush();
+                }
+                deleteRecursively(dir);
+            } catch (IOException | RuntimeException e) {
+                log.warn("Cannot remove {}: {}", dir, e.toString());
+            }
+        }, delayMs, TimeUnit.MILLISECONDS);
+    }
+
+    private LogDirectory leastLoadedDirectory() {
+        Map<Path, Integer> counts = new HashMap<>();
+        for (LogDirectory directory : directories.values()) {
+            counts.put(directory.path(), 0);
+        }
+        for (PartitionLog partitionLog : logs.values()) {
+            counts.merge(partitionLog.dir().getParent(), 1, Integer::sum);
+        }
+        return directories.values().stream()
+                .min(Comparator.comparingInt((LogDirectory d) -> counts.getOrDefault(d.path(), 0)).thenComparing(d -> d.path().toString()))
+                .orElseThrow();
+    }
+
+    /** Writes every directory's recovery points and log start offsets. */
+    public void checkpoint() throws IOException {
+        for (LogDirectory directory : directories.values()) {
+            Map<TopicPartition, Long> recoveryPoints = new HashMap<>();
+            Map<TopicPartition, Long> logStarts = new HashMap<>();
+            for (PartitionLog partitionLog : logs.values()) {
+                if (partitionLog.dir().getParent().equals(directory.path())) {
+                    recoveryPoints.put(partitionLog.topicPartition(), partitionLog.recoveryPoint());
+                    logStarts.put(partitionLog.topicPartition(), partitionLog.logStartOffset());
+                }
+            }
+            directory.writeOffsets(OffsetCheckpointFile.RECOVERY_POINT, recoveryPoints);
+            directory.writeOffsets(OffsetCheckpointFile.LOG_START_OFFSET, logStarts);
+        }
+    }
+
+    private void checkpointQuietly() {
+        try {
+            checkpoint();
+        } catch (IOException | RuntimeException e) {
+            log.warn("Cannot write the recovery point checkpoints", e);
+        }
+    }
+
+    private void flushByTime() {
+        long now = time.milliseconds();
+        for (PartitionLog partitionLog : logs.values()) {
+            partitionLog.maybeFlushByTime(now);
+        }
+    }
+
+    private void expireProducers() {
+        long now = time.milliseconds();
+        for (PartitionLog partitionLog : logs.values()) {
+            partitionLog.removeExpiredProducers(now, config.producerIdExpirationMs());
+        }
+    }
+
+    /**
+     * Stops background work, flushes and closes every log, writes the checkpoints and marks each
+     * directory as cleanly shut down.
+     */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        scheduler.shutdownNow();
+        for (PartitionLog partitionLog : logs.values()) {
+            partitionLog.close();
+        }
+        boolean clean = true;
+        try {
+            checkpoint();
+        } catch (IOException | RuntimeException e) {
+            clean = false;
+            log.error("Cannot write the checkpoints at shutdown; logs will be recovered at the next start", e);
+        }
+        for (LogDirectory directory : directories.values()) {
+            directory.flusher().close();
+            if (clean) {
+                directory.markCleanShutdown();
+            }
+        }
+        releaseDirectories();
+        log.info("Closed {} logs", logs.size());
+    }
+
+    private void releaseDirectories() {
+        for (LogDirectory directory : directories.values()) {
+            directory.release();
+        }
+    }
+
+    /** {@code topic-3} to (topic, 3); null if the name does not end in a partition number or names no legal topic. */
+    static TopicPartition parsePartitionDir(String name) {
+        int dash = name.lastIndexOf('-');
+        if (dash <= 0 || dash == name.length() - 1) {
+            return null;
+        }
+        String topic = name.substring(0, dash);
+        if (!TopicNames.isValid(topic) || topic.equals(TopicNames.CLUSTER_METADATA)) {
+            return null;
+        }
+        try {
+            int partition = Integer.parseInt(name.substring(dash + 1));
+            return partition < 0 ? null : new TopicPartition(topic, partition);
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+
+    static void deleteRecursively(Path root) throws IOException {
+        if (!Files.exists(root)) {
+            return;
+        }
+        Files.walkFileTree(root, new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+                Files.delete(file);
+                return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult postVisitDirectory(Path dir, IOException e) throws IOException {
+                Files.delete(dir);
+                return FileVisitResult.CONTINUE;
+            }
+        });
+    }
+
+    /** One log directory: its lock, checkpoints, clean-shutdown marker and flusher. */
+    private static final class LogDirectory {
+
+        private final Path path;
+        private final FileChannel lockChannel;
+        private final FileLock lock;
+        private final boolean cleanShutdown;
+        private final LogFlusher flusher;
+
+        private LogDirectory(Path path, FileChannel lockChannel, FileLock lock, boolean cleanShutdown) {
+            this.path = path;
+            this.lockChannel = lockChannel;
+            this.lock = lock;
+            this.cleanShutdown = cleanShutdown;
+            this.flusher = new LogFlusher("vltava-log-flusher-" + path.getFileName());
+        }
+
+        static LogDirectory open(Path path) {
+            try {
+                Files.createDirectories(path);
+                FileChannel channel = FileChannel.open(path.resolve(LOCK_FILE), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+                FileLock lock;
+                try {
+                    lock = channel.tryLock();
+                } catch (OverlappingFileLockException e) {
+                    // Another LogManager in this JVM holds it: tryLock throws instead of returning null.
+                    lock = null;
+                }
+                if (lock == null) {
+                    channel.close();
+                    throw new IllegalStateException("Log directory " + path.toAbsolutePath() + " is in use by another process");
+                }
+                return new LogDirectory(path, channel, lock, Files.exists(path.resolve(CLEAN_SHUTDOWN_FILE)));
+            } catch (IOException e) {
+                throw new UncheckedIOException("Cannot open log directory " + path.toAbsolutePath(), e);
+            }
+        }
+
+        Path path() {
+            return path;
+        }
+
+        LogFlusher flusher() {
+            return flusher;
+        }
+
+        boolean hadCleanShutdown() {
+            return cleanShutdown;
+        }
+
+        List<Path> partitionDirs() {
+            List<Path> dirs = new ArrayList<>();
+            try (DirectoryStream<Path> entries = Files.newDirectoryStream(path, Files::isDirectory)) {
+                for (Path entry : entries) {
+                    if (!entry.getFileName().toString().equals(METADATA_DIR)) {
+                        dirs.add(entry);
+                    }
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException("Cannot list log directory " + path, e);
+            }
+            return dirs;
+        }
+
+        Map<TopicPartition, Long> readOffsets(String fileName) {
+            try {
+                return new OffsetCheckpointFile(path.resolve(fileName)).read();
+            } catch (IOException e) {
+                log.warn("Ignoring unreadable {}: {}", path.resolve(fileName), e.getMessage());
+                return Map.of();
+            }
+        }
+
+        void writeOffsets(String fileName, Map<TopicPartition, Long> offsets) throws IOException {
+            new OffsetCheckpointFile(path.resolve(fileName)).write(offsets);
+        }
+
+        void clearCleanShutdown() {
+            try {
+                Files.deleteIfExists(path.resolve(CLEAN_SHUTDOWN_FILE));
+                CheckpointFile.fsyncDirectory(path);
+            } catch (IOException e) {
+                throw new UncheckedIOException("Cannot remove the clean shutdown marker of " + path, e);
+            }
+        }
+
+        void markCleanShutdown() {
+            try {
+                Files.createFile(path.resolve(CLEAN_SHUTDOWN_FILE));
+                CheckpointFile.fsyncDirectory(path);
+            } catch (IOException e) {
+                log.error("Cannot write the clean shutdown marker of {}", path, e);
+            }
+        }
+
+        void release() {
+            try {
+                lock.release();
+                lockChannel.close();
+            } catch (IOException e) {
+                log.warn("Cannot release the lock of {}", path, e);
+            }
+        }
+    }
+}

@@ -1,0 +1,22 @@
+package io.vltava.storage;
+
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * Settings of the {@link LogManager}.
+ *
+ * @param logDirs                    directories holding partition logs ({@code log.dirs})
+ * @param checkpointIntervalMs       how often recovery points are written ({@code log.flush.offset.checkpoint.interval.ms})
+ * @param flushCheckIntervalMs       how often logs are checked against {@code flush.ms} ({@code log.flush.scheduler.interval.ms})
+ * @param producerIdExpirationMs     idle time after which an idempotent producer is forgotten ({@code producer.id.expiration.ms})
+ * @param producerExpirationCheckMs  how often producers are checked for expiry
+ * @param fileDeleteDelayMs          how long the files of a deleted log stay before removal ({@code log.segment.delete.delay.ms})
+ */
+public record LogManagerConfig(List<Path> logDirs, long checkpointIntervalMs, long flushCheckIntervalMs, long producerIdExpirationMs,
+                               long producerExpirationCheckMs, long fileDeleteDelayMs) {
+
+    public LogManagerConfig {
+        logDirs = List.copyOf(logDirs);
+    }
+}

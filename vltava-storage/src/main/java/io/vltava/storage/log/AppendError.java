@@ -1,0 +1,15 @@
+package io.vltava.storage.log;
+
+/** Why the log refused an append; the broker maps each to the Kafka error code clients expect. */
+public enum AppendError {
+    /** A producer's batch does not follow its previous one in sequence. */
+    OUT_OF_ORDER_SEQUENCE,
+    /** A producer wrote with an epoch older than one already seen. */
+    INVALID_PRODUCER_EPOCH,
+    /** The batches are larger than a whole segment. */
+    BATCH_LARGER_THAN_SEGMENT,
+    /** The bytes are not well-formed v2 batches. */
+    INVALID_BATCH,
+    /** The log's directory failed; the partition is offline. */
+    STORAGE_ERROR
+}

@@ -1,0 +1,398 @@
+package io.vltava.storage.log;
+
+import io.vltava.storage.index.OffsetIndex;
+import io.vltava.storage.record.BatchHeader;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.zip.CRC32C;
+
+/**
+ * One segment of a partition's log: a {@code .log} file of record batches exactly as they are served,
+ * starting at {@link #baseOffset()}, and its sparse {@link OffsetIndex}. Files are named by the base
+ * offset padded to 20 digits, as Kafka names them.
+ *
+ * <p>Invariants: batches are stored back to back in increasing offset order; {@link #size()} covers
+ * only complete batches; an index entry (lastOffset of a batch, position of that batch) is added once
+ * more than {@code index.interval.bytes} were appended since the previous entry.
+ *
+ * <p>Crash behaviour: bytes past the last fsync may be missing or torn after a crash; {@link #recover}
+ * validates every batch, truncates at the first bad one and rebuilds the index.
+ *
+ * <p>Threading: appends, truncation and recovery under the owning log's lock; reads from any thread
+ * (positional reads, a volatile size, an index whose entry count is published after its bytes).
+ */
+public final class LogSegment {
+
+    public static final String LOG_SUFFIX = ".log";
+    public static final String INDEX_SUFFIX = ".index";
+
+    private final long baseOffset;
+    private final Path logFile;
+    private final FileChannel channel;
+    private final OffsetIndex index;
+    private final int indexIntervalBytes;
+    private final long createdMs;
+    private volatile int size;
+    private int bytesSinceLastIndexEntry;
+    /** Guarded by this; only meaningful while {@code timestampsKnown}. */
+    private boolean timestampsKnown;
+    private long maxTimestamp = BatchHeader.NO_TIMESTAMP;
+    private int maxTimestampPosition = -1;
+
+    private LogSegment(long baseOffset, Path logFile, FileChannel channel, OffsetIndex index, int indexIntervalBytes, long createdMs) throws IOException {
+        this.baseOffset = baseOffset;
+        this.logFile = logFile;
+        this.channel = channel;
+        this.index = index;
+        this.indexIntervalBytes = indexIntervalBytes;
+        this.createdMs = createdMs;
+        this.size = (int) Math.min(channel.size(), Integer.MAX_VALUE);
+    }
+
+    /** Opens the segment with this base offset in {@code dir}, creating empty files if there are none. */
+    public static LogSegment open(Path dir, long baseOffset, LogConfig config, long nowMs) {
+        Path logFile = dir.resolve(fileName(baseOffset, LOG_SUFFIX));
+        try {
+            boolean created = !Files.exists(logFile);
+            FileChannel channel = FileChannel.open(logFile, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+            OffsetIndex index = new OffsetIndex(dir.resolve(fileName(baseOffset, INDEX_SUFFIX)), baseOffset, config.segmentIndexBytes());
+            LogSegment segment = new LogSegment(baseOffset, logFile, channel, index, config.indexIntervalBytes(), nowMs);
+            if (created) {
+                segment.resetTimestamps(true);
+            }
+            return segment;
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot open segment " + logFile, e);
+        }
+    }
+
+    /** {@code 00000000000000000042.log} for base offset 42 and suffix {@code .log}. */
+    public static String fileName(long offset, String suffix) {
+        return String.format("%020d", offset) + suffix;
+    }
+
+    public long baseOffset() {
+        return baseOffset;
+    }
+
+    /** Bytes of complete batches in the segment. */
+    public int size() {
+        return size;
+    }
+
+    public Path logFile() {
+        return logFile;
+    }
+
+    public OffsetIndex index() {
+        return index;
+    }
+
+    long createdMs() {
+        return createdMs;
+    }
+
+    /** Whether a batch set of {@code bytes} ending at {@code lastOffset} must go into a new segment. */
+    boolean shouldRoll(int bytes, long lastOffset, int maxSegmentBytes) {
+        return (long) size + bytes > maxSegmentBytes && size > 0
+                || index.isFull()
+                || lastOffset - baseOffset > Integer.MAX_VALUE;
+    }
+
+    /**
+     * Appends batches whose offsets are already assigned; {@code batches} is read from its position to
+     * its limit and left unchanged.
+     */
+    void append(ByteBuffer batches) throws IOException {
+        int start = batches.position();
+        int end = batches.limit();
+        int filePosition = size;
+        ByteBuffer source = batches.duplicate();
+        while (source.hasRemaining()) {
+            channel.write(source, filePosition + (source.position() - start));
+        }
+        for (int batch = start; batch < end; batch += BatchHeader.sizeInBytes(batches, batch)) {
+            int batchSize = BatchHeader.sizeInBytes(batches, batch);
+            int batchPosition = filePosition + (batch - start);
+            if (bytesSinceLastIndexEntry > indexIntervalBytes) {
+                index.append(BatchHeader.lastOffset(batches, batch), batchPosition);
+                bytesSinceLastIndexEntry = 0;
+            }
+            bytesSinceLastIndexEntry += batchSize;
+            noteTimestamp(BatchHeader.maxTimestamp(batches, batch), batchPosition);
+        }
+        size = filePosition + (end - start);
+    }
+
+    /**
+     * Finds the first batch whose last offset is at least {@code offset}, searching from the index entry
+     * below it.
+     *
+     * @return its position and size, or null if every batch in the segment ends before {@code offset}
+     */
+    BatchLocation locate(long offset) throws IOException {
+        OffsetIndex.OffsetPosition start = index.lookup(offset);
+        FileBatchReader reader = new FileBatchReader(channel, start.position(), size);
+        while (reader.next()) {
+            if (reader.lastOffset() >= offset) {
+                return new BatchLocation(reader.baseOffset(), (int) reader.position(), reader.sizeInBytes());
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Reads batches from the one holding {@code startOffset}, up to {@code maxSize} bytes and never past
+     * {@code maxPosition}. With {@code minOneBatch} the whole first batch is returned even when it is
+     * larger than {@code maxSize}; without it, a first batch larger than {@code maxSize} gives an empty
+     * read. The last batch may be cut short, as in Kafka.
+     *
+     * @return the slice (possibly empty), or null if no batch in this segment reaches {@code startOffset}
+     */
+    SegmentRead read(long startOffset, int maxSize, long maxPosition, boolean minOneBatch) throws IOException {
+        BatchLocation first = locate(startOffset);
+        if (first == null) {
+            return null;
+        }
+        LogOffsetMetadata fetchOffset = new LogOffsetMetadata(startOffset, baseOffset, first.position());
+        long limit = Math.min(maxPosition, size);
+        if (first.position() >= limit) {
+            return new SegmentRead(fetchOffset, new LogSlice(channel, first.position(), 0));
+        }
+        if (!minOneBatch && maxSize < first.size()) {
+            return new SegmentRead(fetchOffset, new LogSlice(channel, first.position(), 0));
+        }
+        int wanted = minOneBatch ? Math.max(maxSize, first.size()) : maxSize;
+        int length = (int) Math.min(limit - first.position(), wanted);
+        return new SegmentRead(fetchOffset, new LogSlice(channel, first.position(), length));
+    }
+
+    /** The offset after the last batch, or the base offset when the segment is empty. */
+    long readNextOffset() throws IOException {
+        OffsetIndex.OffsetPosition start = index.lookup(Long.MAX_VALUE);
+        FileBatchReader reader = new FileBatchReader(channel, start.position(), size);
+        long next = baseOffset;
+        while (reader.next()) {
+            next = reader.lastOffset() + 1;
+        }
+        return next;
+    }
+
+    /**
+     * Validates every batch from the start, rebuilds the index and truncates the file at the first
+     * batch that is incomplete, has a bad CRC, is not magic v2 or goes back in offsets.
+     *
+     * @param visitor told of each valid batch, in order
+     * @return the number of bytes truncated
+     */
+    int recover(BatchVisitor visitor) throws IOException {
+        index.clear();
+        bytesSinceLastIndexEntry = 0;
+        resetTimestamps(true);
+        long fileSize = channel.size();
+        long position = 0;
+        long nextOffset = baseOffset;
+        ByteBuffer buffer = ByteBuffer.allocate(BatchHeader.HEADER_SIZE);
+        while (fileSize - position >= BatchHeader.HEADER_SIZE) {
+            buffer.clear().limit(BatchHeader.HEADER_SIZE);
+            readFully(buffer, position);
+            int length = BatchHeader.batchLength(buffer, 0);
+            long batchSize = (long) BatchHeader.LOG_OVERHEAD + length;
+            if (length < BatchHeader.HEADER_SIZE - BatchHeader.LOG_OVERHEAD || position + batchSize > fileSize) {
+                break;
+            }
+            if (buffer.capacity() < batchSize) {
+                ByteBuffer bigger = ByteBuffer.allocate((int) batchSize);
+                bigger.put(buffer.flip());
+                buffer = bigger;
+            }
+            buffer.limit((int) batchSize).position(BatchHeader.HEADER_SIZE);
+            readFully(buffer, position + BatchHeader.HEADER_SIZE);
+            buffer.position(0);
+            if (!isValidStoredBatch(buffer, nextOffset)) {
+                break;
+            }
+            if (bytesSinceLastIndexEntry > indexIntervalBytes) {
+                index.append(BatchHeader.lastOffset(buffer, 0), (int) position);
+                bytesSinceLastIndexEntry = 0;
+            }
+            bytesSinceLastIndexEntry += (int) batchSize;
+            noteTimestamp(BatchHeader.maxTimestamp(buffer, 0), (int) position);
+            nextOffset = BatchHeader.lastOffset(buffer, 0) + 1;
+            visitor.onBatch(buffer, (int) position);
+            position += batchSize;
+        }
+        int truncated = (int) (fileSize - position);
+        if (truncated > 0) {
+            channel.truncate(position);
+        }
+        size = (int) position;
+        return truncated;
+    }
+
+    private static boolean isValidStoredBatch(ByteBuffer batch, long minBaseOffset) {
+        if (BatchHeader.magic(batch, 0) != BatchHeader.MAGIC_V2) {
+            return false;
+        }
+        if (BatchHeader.baseOffset(batch, 0) < minBaseOffset || BatchHeader.lastOffsetDelta(batch, 0) < 0) {
+            return false;
+        }
+        CRC32C crc = new CRC32C();
+        crc.update(batch.duplicate().position(BatchHeader.ATTRIBUTES_OFFSET));
+        return crc.getValue() == BatchHeader.crc(batch, 0);
+    }
+
+    /**
+     * Removes every batch at or after {@code offset}. The cut is at a batch boundary, so a batch that
+     * straddles the offset is removed whole.
+     *
+     * @return the bytes removed
+     */
+    int truncateTo(long offset) throws IOException {
+        BatchLocation location = locate(offset);
+        if (location == null) {
+            return 0;
+        }
+        int cut = location.position();
+        int removed = size - cut;
+        index.truncateTo(offset);
+        channel.truncate(cut);
+        size = cut;
+        bytesSinceLastIndexEntry = 0;
+        resetTimestamps(false);
+        return removed;
+    }
+
+    /**
+     * The first batch whose max timestamp is at least {@code timestamp}, as a slice of that batch, or
+     * null if there is none in this segment that ends below {@code endOffset}.
+     */
+    LogSlice firstBatchWithTimestampAtLeast(long timestamp, long endOffset) throws IOException {
+        FileBatchReader reader = new FileBatchReader(channel, 0, size);
+        while (reader.next()) {
+            if (reader.lastOffset() >= endOffset) {
+                return null;
+            }
+            if (BatchHeader.maxTimestamp(reader.header(), 0) >= timestamp) {
+                return new LogSlice(channel, reader.position(), reader.sizeInBytes());
+            }
+        }
+        return null;
+    }
+
+    /** The largest batch max timestamp in the segment and the batch holding it (scanned once, then kept up to date). */
+    synchronized TimestampSummary timestamps() throws IOException {
+        if (!timestampsKnown) {
+            resetTimestamps(true);
+            FileBatchReader reader = new FileBatchReader(channel, 0, size);
+            while (reader.next()) {
+                noteTimestamp(BatchHeader.maxTimestamp(reader.header(), 0), (int) reader.position());
+            }
+        }
+        return new TimestampSummary(maxTimestamp, maxTimestampPosition);
+    }
+
+    /** A reader of the batch headers from {@code position} to the end of the segment. */
+    FileBatchReader batchReader(int position) {
+        return new FileBatchReader(channel, position, size);
+    }
+
+    /**
+     * A cheap check of the index after a clean shutdown: its last entry points inside the log, and a
+     * segment with data past the first index interval has entries.
+     */
+    boolean indexLooksSane(int intervalBytes) {
+        if (index.entries() == 0) {
+            return size <= intervalBytes;
+        }
+        OffsetIndex.OffsetPosition last = index.lookup(Long.MAX_VALUE);
+        return last.offset() >= baseOffset && last.position() < size;
+    }
+
+    /** A slice of the batch starting at {@code position}. */
+    LogSlice batchAt(int position) throws IOException {
+        FileBatchReader reader = new FileBatchReader(channel, position, size);
+        return reader.next() ? new LogSlice(channel, position, reader.sizeInBytes()) : null;
+    }
+
+    private synchronized void noteTimestamp(long batchMaxTimestamp, int position) {
+        if (timestampsKnown && batchMaxTimestamp > maxTimestamp) {
+            maxTimestamp = batchMaxTimestamp;
+            maxTimestampPosition = position;
+        }
+    }
+
+    private synchronized void resetTimestamps(boolean known) {
+        timestampsKnown = known;
+        maxTimestamp = BatchHeader.NO_TIMESTAMP;
+        maxTimestampPosition = -1;
+    }
+
+    /** Writes the segment's data (and index pages) to disk. */
+    void flush() throws IOException {
+        channel.force(false);
+        index.flush();
+    }
+
+    /** Called when a newer segment takes over appends: the index gives back its preallocated space. */
+    void onRolled() {
+        index.trimToEntries();
+    }
+
+    /** Called when this segment becomes the active one again after a truncation. */
+    void reopenForAppend(int maxIndexBytes) {
+        index.reopenForAppend(maxIndexBytes);
+    }
+
+    /** Closes the files; the data stays on disk. */
+    void close() throws IOException {
+        index.close();
+        channel.close();
+    }
+
+    /** Closes and deletes the files. */
+    void delete() throws IOException {
+        channel.close();
+        index.delete();
+        Files.deleteIfExists(logFile);
+    }
+
+    private void readFully(ByteBuffer buffer, long position) throws IOException {
+        long at = position;
+        while (buffer.hasRemaining()) {
+            int n = channel.read(buffer, at);
+            if (n < 0) {
+                throw new IOException("Unexpected end of " + logFile + " at " + at);
+            }
+            at += n;
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "LogSegment(" + logFile + ", size=" + size + ")";
+    }
+
+    /** Where a batch is: its base offset, byte position and size. */
+    record BatchLocation(long baseOffset, int position, int size) {
+    }
+
+    /** Told of each valid batch during recovery; the buffer holds the whole batch at position 0. */
+    @FunctionalInterface
+    interface BatchVisitor {
+        void onBatch(ByteBuffer batch, int position);
+    }
+
+    /** The result of reading one segment: where the fetch offset is, and the bytes to send. */
+    record SegmentRead(LogOffsetMetadata fetchOffset, LogSlice slice) {
+    }
+
+    /** The largest batch max timestamp in a segment and the position of the first batch that has it (-1 if empty). */
+    record TimestampSummary(long maxTimestamp, int position) {
+    }
+}

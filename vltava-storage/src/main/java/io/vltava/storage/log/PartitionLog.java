@@ -1,0 +1,622 @@
+package io.vltava.storage.log;
+
+import io.vltava.common.time.Time;
+import io.vltava.common.topic.TopicPartition;
+import io.vltava.storage.epoch.LeaderEpochCache;
+import io.vltava.storage.producer.BatchMetadata;
+import io.vltava.storage.producer.ProducerStateManager;
+import io.vltava.storage.record.BatchHeader;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.locks.ReentrantLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The log of one partition: its segments in {@code <log.dir>/<topic>-<partition>/}, the offsets that
+ * describe it (log start, high watermark, log end, recovery point), its idempotent producers and its
+ * leader epochs.
+ *
+ * <p>Appends assign offsets by rewriting the batch headers in the caller's buffer, then write the bytes
+ * as they are; nothing is recompressed or re-encoded here. Reads return slices of segment files.
+ *
+ * <p>Offsets: {@code logStartOffset <= highWatermark <= logEndOffset}; everything below the
+ * {@code recoveryPoint} has been fsynced and is trusted after a crash.
+ *
+ * <p>Threading: appends, truncation, rolls and loading take the log's lock; reads take none (they use
+ * the volatile offsets and the segments' own thread-safe reads); {@link #flush} runs on the flusher
+ * thread.
+ */
+public final class PartitionLog {
+
+    private static final Logger log = LoggerFactory.getLogger(PartitionLog.class);
+    private static final CompletableFuture<Void> DURABLE_NOW = CompletableFuture.completedFuture(null);
+    private static final int PRODUCER_SNAPSHOTS_TO_KEEP = 2;
+
+    private final TopicPartition topicPartition;
+    private final Path dir;
+    private final UUID topicId;
+    private final Time time;
+    private final LogFlusher flusher;
+    private final ConcurrentSkipListMap<Long, LogSegment> segments = new ConcurrentSkipListMap<>();
+    private final ProducerStateManager producers;
+    private final LeaderEpochCache epochs;
+    private final ReentrantLock lock = new ReentrantLock();
+
+    private volatile LogConfig config;
+    private volatile LogOffsetMetadata logEndOffset;
+    private volatile LogOffsetMetadata highWatermark;
+    private volatile long logStartOffset;
+    private volatile long recoveryPoint;
+    private volatile long lastFlushMs;
+    private volatile boolean closed;
+
+    private PartitionLog(TopicPartition topicPartition, Path dir, UUID topicId, LogConfig config, Time time, LogFlusher flusher) {
+        this.topicPartition = topicPartition;
+        this.dir = dir;
+        this.topicId = topicId;
+        this.config = config;
+        this.time = time;
+        this.flusher = flusher;
+        this.producers = new ProducerStateManager(dir);
+        this.epochs = LeaderEpochCache.load(dir);
+        this.lastFlushMs = time.milliseconds();
+    }
+
+    /**
+     * Opens the log in {@code dir}, creating it if needed, and recovers it.
+     *
+     * @param recoveryPoint  offset below which the log was fsynced before the last shutdown
+     * @param logStartOffset the checkpointed log start offset
+     * @param cleanShutdown  whether the broker last stopped cleanly; if not, every segment from the one
+     *                       holding the recovery point is validated and torn tails are truncated
+     */
+    public static PartitionLog open(TopicPartition topicPartition, Path dir, UUID topicId, LogConfig config, long recoveryPoint,
+                                    long logStartOffset, boolean cleanShutdown, Time time, LogFlusher flusher) {
+        try {
+            Files.createDirectories(dir);
+            PartitionMetadataFile.write(dir, topicId);
+            PartitionLog partitionLog = new PartitionLog(topicPartition, dir, topicId, config, time, flusher);
+            partitionLog.load(recoveryPoint, logStartOffset, cleanShutdown);
+            return partitionLog;
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot open the log of " + topicPartition + " in " + dir, e);
+        }
+    }
+
+    public TopicPartition topicPartition() {
+        return topicPartition;
+    }
+
+    public UUID topicId() {
+        return topicId;
+    }
+
+    public Path dir() {
+        return dir;
+    }
+
+    public LogConfig config() {
+        return config;
+    }
+
+    public void updateConfig(LogConfig newConfig) {
+        this.config = newConfig;
+    }
+
+    public long logStartOffset() {
+        return logStartOffset;
+    }
+
+    public long logEndOffset() {
+        return logEndOffset.offset();
+    }
+
+    public LogOffsetMetadata logEndOffsetMetadata() {
+        return logEndOffset;
+    }
+
+    public long highWatermark() {
+        return highWatermark.offset();
+    }
+
+    public LogOffsetMetadata highWatermarkMetadata() {
+        return highWatermark;
+    }
+
+    public long recoveryPoint() {
+        return recoveryPoint;
+    }
+
+    /** The latest leader epoch in the log, or -1. */
+    public int latestEpoch() {
+        return epochs.latestEpoch();
+    }
+
+    /** Records that the leader of {@code epoch} starts writing at the current log end, as a new leader does. */
+    public void assignEpochStartOffset(int epoch) {
+        lock.lock();
+        try {
+            epochs.assign(epoch, logEndOffset());
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The leader epoch of the batch at the log start offset, or -1. */
+    public int logStartEpoch() {
+        return epochs.epochFor(logStartOffset);
+    }
+
+    /** Where the log of {@code epoch} ended (OffsetForLeaderEpoch). */
+    public LeaderEpochCache.EpochEndOffset endOffsetForEpoch(int epoch) {
+        return epochs.endOffsetFor(epoch, logEndOffset());
+    }
+
+    /** Total bytes of the log's segments. */
+    public long sizeInBytes() {
+        long size = 0;
+        for (LogSegment segment : segments.values()) {
+            size += segment.size();
+        }
+        return size;
+    }
+
+    public int segmentCount() {
+        return segments.size();
+    }
+
+    /**
+     * Appends batches a producer sent, as the leader of {@code leaderEpoch}. The caller has validated
+     * them (structure, CRC, sizes); the log assigns their offsets and stamps the leader epoch (and the
+     * append time when the log keeps LogAppendTime) in {@code records}, from its position to its limit.
+     *
+     * @throws LogAppendException if the producer state refuses the batches or the write fails
+     */
+    public LogAppendInfo appendAsLeader(ByteBuffer records, int leaderEpoch) {
+        int start = records.position();
+        int end = records.limit();
+        lock.lock();
+        try {
+            ensureOpen();
+            BatchMetadata duplicate = checkProducers(records, start, end);
+            if (duplicate != null) {
+                return new LogAppendInfo(duplicate.firstOffset(), duplicate.lastOffset(), duplicate.timestamp(), logStartOffset, true,
+                        durableUpTo(duplicate.lastOffset() + 1));
+            }
+            LogConfig current = config;
+            long firstOffset = logEndOffset.offset();
+            long nextOffset = firstOffset;
+            long appendTime = current.timestampType() == TimestampType.LOG_APPEND_TIME ? time.milliseconds() : -1L;
+            for (int batch = start; batch < end; batch += BatchHeader.sizeInBytes(records, batch)) {
+                BatchHeader.setBaseOffset(records, batch, nextOffset);
+                BatchHeader.setPartitionLeaderEpoch(records, batch, leaderEpoch);
+                if (appendTime >= 0) {
+                    BatchHeader.setLogAppendTime(records, batch, appendTime);
+                }
+                nextOffset = BatchHeader.lastOffset(records, batch) + 1;
+            }
+            int bytes = end - start;
+            if (bytes > current.segmentBytes()) {
+                throw new LogAppendException(AppendError.BATCH_LARGER_THAN_SEGMENT, bytes + " bytes of batches do not fit in a segment of "
+                        + current.segmentBytes() + " bytes");
+            }
+            LogSegment active = segments.lastEntry().getValue();
+            if (active.shouldRoll(bytes, nextOffset - 1, current.segmentBytes())) {
+                active = roll(firstOffset);
+            }
+            epochs.assign(leaderEpoch, firstOffset);
+            try {
+                active.append(records);
+            } catch (IOException e) {
+                throw new LogAppendException(AppendError.STORAGE_ERROR, "Cannot write to " + active.logFile(), e);
+            }
+            for (int batch = start; batch < end; batch += BatchHeader.sizeInBytes(records, batch)) {
+                producers.onAppend(records, batch);
+            }
+            logEndOffset = new LogOffsetMetadata(nextOffset, active.baseOffset(), active.size());
+            return new LogAppendInfo(firstOffset, nextOffset - 1, appendTime, logStartOffset, false, durableUpTo(nextOffset));
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private BatchMetadata checkProducers(ByteBuffer records, int start, int end) {
+        for (int batch = start; batch < end; batch += BatchHeader.sizeInBytes(records, batch)) {
+            long producerId = BatchHeader.producerId(records, batch);
+            if (producerId == BatchHeader.NO_PRODUCER_ID) {
+                continue;
+            }
+            BatchMetadata duplicate = producers.checkAppend(producerId, BatchHeader.producerEpoch(records, batch),
+                    BatchHeader.baseSequence(records, batch), BatchHeader.lastSequence(records, batch));
+            if (duplicate != null) {
+                if (start + BatchHeader.sizeInBytes(records, start) != end) {
+                    throw new LogAppendException(AppendError.OUT_OF_ORDER_SEQUENCE, "A retried batch of producer " + producerId
+                            + " came with other batches");
+                }
+                return duplicate;
+            }
+        }
+        return null;
+    }
+
+    /** A future that completes once everything below {@code offset} is durable under the flush policy. */
+    private CompletableFuture<Void> durableUpTo(long offset) {
+        if (offset <= recoveryPoint || offset - recoveryPoint < config.flushMessages()) {
+            return DURABLE_NOW;
+        }
+        return flusher.flush(this, offset);
+    }
+
+    private LogSegment roll(long newBaseOffset) {
+        LogSegment previous = segments.lastEntry().getValue();
+        LogSegment fresh = LogSegment.open(dir, newBaseOffset, config, time.milliseconds());
+        segments.put(newBaseOffset, fresh);
+        previous.onRolled();
+        producers.takeSnapshot(newBaseOffset);
+        producers.deleteOldSnapshots(PRODUCER_SNAPSHOTS_TO_KEEP);
+        flusher.flush(this, newBaseOffset);
+        log.debug("Rolled {} at offset {}", topicPartition, newBaseOffset);
+        return fresh;
+    }
+
+    /**
+     * Reads from {@code startOffset} up to {@code maxBytes}, no further than the isolation allows. With
+     * {@code minOneBatch} the first batch is returned whole even when it is larger than {@code maxBytes}.
+     *
+     * @throws LogOffsetOutOfRangeException if the offset is below the log start or above the log end
+     */
+    public LogReadInfo read(long startOffset, int maxBytes, FetchIsolation isolation, boolean minOneBatch) {
+        long start = logStartOffset;
+        LogOffsetMetadata end = logEndOffset;
+        LogOffsetMetadata hw = highWatermark;
+        if (startOffset < start || startOffset > end.offset()) {
+            throw new LogOffsetOutOfRangeException("Offset " + startOffset + " is outside the log of " + topicPartition + " ["
+                    + start + ", " + end.offset() + "]");
+        }
+        LogOffsetMetadata limit = isolation == FetchIsolation.LOG_END ? end : hw;
+        if (startOffset >= limit.offset()) {
+            LogOffsetMetadata at = startOffset == limit.offset() ? limit : LogOffsetMetadata.offsetOnly(startOffset);
+            return new LogReadInfo(at, LogSlice.EMPTY, hw.offset(), start, end.offset());
+        }
+        try {
+            Map.Entry<Long, LogSegment> entry = segments.floorEntry(startOffset);
+            while (entry != null) {
+                LogSegment segment = entry.getValue();
+                long maxPosition = segment.baseOffset() == limit.segmentBaseOffset() ? limit.position() : segment.size();
+                LogSegment.SegmentRead read = segment.read(startOffset, maxBytes, maxPosition, minOneBatch);
+                if (read != null) {
+                    return new LogReadInfo(read.fetchOffset(), read.slice(), hw.offset(), start, end.offset());
+                }
+                entry = segments.higherEntry(entry.getKey());
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot read the log of " + topicPartition, e);
+        }
+        return new LogReadInfo(LogOffsetMetadata.offsetOnly(startOffset), LogSlice.EMPTY, hw.offset(), start, end.offset());
+    }
+
+    /**
+     * Moves the high watermark to {@code offset} (bounded by the log end) if that is ahead of it.
+     *
+     * @return whether it moved
+     */
+    public boolean maybeIncrementHighWatermark(long offset) {
+        lock.lock();
+        try {
+            LogOffsetMetadata end = logEndOffset;
+            long target = Math.min(offset, end.offset());
+            if (target <= highWatermark.offset()) {
+                return false;
+            }
+            highWatermark = target == end.offset() ? end : offsetMetadata(target);
+            return true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private LogOffsetMetadata offsetMetadata(long offset) {
+        Map.Entry<Long, LogSegment> entry = segments.floorEntry(offset);
+        if (entry == null) {
+            return LogOffsetMetadata.offsetOnly(offset);
+        }
+        try {
+            LogSegment.BatchLocation location = entry.getValue().locate(offset);
+            int position = location == null ? entry.getValue().size() : location.position();
+            return new LogOffsetMetadata(offset, entry.getKey(), position);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot read the log of " + topicPartition, e);
+        }
+    }
+
+    /**
+     * The first batch whose max timestamp is at least {@code timestamp}, looking only below the high
+     * watermark, or null. The caller finds the exact record inside it.
+     */
+    public LogSlice firstBatchWithTimestampAtLeast(long timestamp) {
+        try {
+            long limit = highWatermark();
+            for (LogSegment segment : segments.values()) {
+                if (segment.baseOffset() >= limit) {
+                    return null;
+                }
+                if (segment.timestamps().maxTimestamp() >= timestamp) {
+                    return segment.firstBatchWithTimestampAtLeast(timestamp, limit);
+                }
+            }
+            return null;
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot read the log of " + topicPartition, e);
+        }
+    }
+
+    /** The first batch holding the log's largest timestamp, or null for an empty log. */
+    public LogSlice batchWithMaxTimestamp() {
+        try {
+            LogSegment best = null;
+            LogSegment.TimestampSummary bestSummary = null;
+            for (LogSegment segment : segments.values()) {
+                LogSegment.TimestampSummary summary = segment.timestamps();
+                if (summary.position() >= 0 && (bestSummary == null || summary.maxTimestamp() > bestSummary.maxTimestamp())) {
+                    best = segment;
+                    bestSummary = summary;
+                }
+            }
+            return best == null ? null : best.batchAt(bestSummary.position());
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot read the log of " + topicPartition, e);
+        }
+    }
+
+    /** Fsyncs the segments holding offsets below {@code upToOffset} and moves the recovery point there. */
+    void flush(long upToOffset) throws IOException {
+        long from = recoveryPoint;
+        if (upToOffset <= from || closed) {
+            return;
+        }
+        Long firstKey = segments.floorKey(from);
+        Collection<LogSegment> dirty = segments.subMap(firstKey == null ? Long.MIN_VALUE : firstKey, true, upToOffset, false).values();
+        for (LogSegment segment : dirty) {
+            try {
+                segment.flush();
+            } catch (ClosedChannelException e) {
+                if (closed) {
+                    // Closed while we fsynced: close() flushes everything itself, and closeWithoutFlush() is for
+                    // a deleted log. Failing here would fail the whole round, the appends of other logs too.
+                    return;
+                }
+                throw e;
+            }
+        }
+        lock.lock();
+        try {
+            if (upToOffset > recoveryPoint) {
+                recoveryPoint = Math.min(upToOffset, logEndOffset.offset());
+            }
+            lastFlushMs = time.milliseconds();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Asks the flusher to fsync everything if the log has unflushed data older than {@code flush.ms}. */
+    public void maybeFlushByTime(long nowMs) {
+        if (logEndOffset() > recoveryPoint && nowMs - lastFlushMs >= config.flushMs()) {
+            flusher.flush(this, logEndOffset());
+        }
+    }
+
+    /** Forgets idempotent producers idle for longer than {@code expirationMs}. */
+    public void removeExpiredProducers(long nowMs, long expirationMs) {
+        lock.lock();
+        try {
+            producers.removeExpired(nowMs, expirationMs);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Flushes everything, writes a producer snapshot at the log end and closes the files, leaving a log
+     * that the next start can trust without recovery.
+     */
+    public void close() {
+        lock.lock();
+        try {
+            if (closed) {
+                return;
+            }
+            try {
+                flush(logEndOffset());
+                producers.takeSnapshot(logEndOffset());
+                producers.deleteOldSnapshots(PRODUCER_SNAPSHOTS_TO_KEEP);
+            } catch (IOException | UncheckedIOException e) {
+                log.error("Cannot flush {} on close; it will be recovered at the next start", topicPartition, e);
+            }
+            closed = true;
+            for (LogSegment segment : segments.values()) {
+                try {
+                    segment.close();
+                } catch (IOException | UncheckedIOException e) {
+                    log.warn("Cannot close {}", segment, e);
+                }
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Closes the files without flushing; for a deleted log whose directory is about to be removed. */
+    public void closeWithoutFlush() {
+        lock.lock();
+        try {
+            closed = true;
+            for (LogSegment segment : segments.values()) {
+                try {
+                    segment.close();
+                } catch (IOException | UncheckedIOException e) {
+                    log.debug("Cannot close {}", segment, e);
+                }
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    public boolean isClosed() {
+        return closed;
+    }
+
+    private void ensureOpen() {
+        if (closed) {
+            throw new LogAppendException(AppendError.STORAGE_ERROR, "The log of " + topicPartition + " is closed");
+        }
+    }
+
+    private void load(long checkpointedRecoveryPoint, long checkpointedLogStart, boolean cleanShutdown) throws IOException {
+        lock.lock();
+        try {
+            deleteTemporaryFiles();
+            for (long baseOffset : segmentBaseOffsets()) {
+                segments.put(baseOffset, LogSegment.open(dir, baseOffset, config, time.milliseconds()));
+            }
+            if (segments.isEmpty()) {
+                long base = Math.max(0, checkpointedLogStart);
+                segments.put(base, LogSegment.open(dir, base, config, time.milliseconds()));
+            }
+            logStartOffset = Math.max(checkpointedLogStart, segments.firstKey());
+            boolean recovered = cleanShutdown ? checkIndexes() : recoverFrom(checkpointedRecoveryPoint);
+            LogSegment active = segments.lastEntry().getValue();
+            long nextOffset = active.readNextOffset();
+            logEndOffset = new LogOffsetMetadata(nextOffset, active.baseOffset(), active.size());
+            highWatermark = offsetMetadata(logStartOffset);
+            epochs.truncateFromEnd(nextOffset);
+            rebuildProducerState(nextOffset);
+            if (recovered) {
+                for (LogSegment segment : segments.values()) {
+                    segment.flush();
+                }
+                recoveryPoint = nextOffset;
+            } else {
+                recoveryPoint = Math.min(Math.max(checkpointedRecoveryPoint, logStartOffset), nextOffset);
+            }
+            for (LogSegment segment : segments.headMap(active.baseOffset(), false).values()) {
+                segment.onRolled();
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** After a clean shutdown: trusts the segments, but rebuilds any index that does not fit its log. */
+    private boolean checkIndexes() throws IOException {
+        boolean recovered = false;
+        for (LogSegment segment : segments.values()) {
+            if (!segment.indexLooksSane(config.indexIntervalBytes())) {
+                log.warn("Rebuilding the corrupt offset index of {}", segment);
+                segment.recover((batch, position) -> { });
+                recovered = true;
+            }
+        }
+        return recovered;
+    }
+
+    /**
+     * After an unclean shutdown: validates every segment from the one holding the recovery point,
+     * truncating a torn or corrupt tail and deleting the segments after it.
+     *
+     * @return true (the log was recovered and must be fsynced before it is trusted)
+     */
+    private boolean recoverFrom(long checkpointedRecoveryPoint) throws IOException {
+        Long first = segments.floorKey(Math.max(checkpointedRecoveryPoint, segments.firstKey()));
+        List<LogSegment> toRecover = new ArrayList<>(segments.tailMap(first, true).values());
+        for (int i = 0; i < toRecover.size(); i++) {
+            LogSegment segment = toRecover.get(i);
+            int truncated = segment.recover((batch, position) -> noteEpoch(batch));
+            if (truncated > 0) {
+                log.warn("Recovered {}: truncated {} bytes of torn or invalid data", segment, truncated);
+                for (LogSegment later : toRecover.subList(i + 1, toRecover.size())) {
+                    log.warn("Deleting {}, which followed the truncated data", later);
+                    segments.remove(later.baseOffset());
+                    later.delete();
+                }
+                break;
+            }
+        }
+        log.info("Recovered the log of {} from offset {} after an unclean shutdown", topicPartition, checkpointedRecoveryPoint);
+        return true;
+    }
+
+    /**
+     * Adds the epoch of a recovered batch to the leader epoch cache if it is newer than any there, so a
+     * lost or unreadable {@code leader-epoch-checkpoint} is rebuilt from the batches (as Kafka does).
+     */
+    private void noteEpoch(ByteBuffer batch) {
+        int epoch = BatchHeader.partitionLeaderEpoch(batch, 0);
+        if (epoch >= 0 && epoch > epochs.latestEpoch()) {
+            epochs.assign(epoch, BatchHeader.baseOffset(batch, 0));
+        }
+    }
+
+    /** Loads the newest producer snapshot and replays the batch headers written after it. */
+    private void rebuildProducerState(long logEnd) throws IOException {
+        long snapshotOffset = producers.loadLatestSnapshot(logEnd);
+        long from = Math.max(snapshotOffset, logStartOffset);
+        if (from >= logEnd) {
+            return;
+        }
+        Long firstKey = segments.floorKey(from);
+        for (LogSegment segment : segments.tailMap(firstKey == null ? segments.firstKey() : firstKey, true).values()) {
+            FileBatchReader reader = segment.batchReader(0);
+            while (reader.next()) {
+                if (reader.lastOffset() >= from) {
+                    producers.onAppend(reader.header(), 0);
+                }
+            }
+        }
+        producers.takeSnapshot(logEnd);
+        producers.deleteOldSnapshots(PRODUCER_SNAPSHOTS_TO_KEEP);
+    }
+
+    private List<Long> segmentBaseOffsets() throws IOException {
+        List<Long> offsets = new ArrayList<>();
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "*" + LogSegment.LOG_SUFFIX)) {
+            for (Path file : files) {
+                String name = file.getFileName().toString();
+                try {
+                    offsets.add(Long.parseLong(name.substring(0, name.length() - LogSegment.LOG_SUFFIX.length())));
+                } catch (NumberFormatException e) {
+                    log.warn("Ignoring unexpected file {}", file);
+                }
+            }
+        }
+        offsets.sort(null);
+        return offsets;
+    }
+
+    private void deleteTemporaryFiles() throws IOException {
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "*.tmp")) {
+            for (Path file : files) {
+                Files.deleteIfExists(file);
+            }
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "PartitionLog(" + topicPartition + ")";
+    }
+}

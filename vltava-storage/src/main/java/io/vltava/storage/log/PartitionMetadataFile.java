@@ -1,0 +1,72 @@
+package io.vltava.storage.log;
+
+import io.vltava.storage.checkpoint.CheckpointFile;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Base64;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * The {@code partition.metadata} file of a partition directory, which ties the directory to its topic
+ * id as Kafka does, so a log left behind by a deleted topic is never mistaken for a new topic of the
+ * same name:
+ * <pre>
+ * version: 0
+ * topic_id: &lt;the id in Kafka's URL-safe base64 form&gt;
+ * </pre>
+ *
+ * <p>Threading: stateless.
+ */
+public final class PartitionMetadataFile {
+
+    public static final String FILE_NAME = "partition.metadata";
+
+    private PartitionMetadataFile() {
+    }
+
+    /** Writes the file unless it already holds {@code topicId}. */
+    static void write(Path dir, UUID topicId) throws IOException {
+        if (read(dir).filter(topicId::equals).isPresent()) {
+            return;
+        }
+        Path file = dir.resolve(FILE_NAME);
+        Path tmp = dir.resolve(FILE_NAME + ".tmp");
+        Files.writeString(tmp, "version: 0\ntopic_id: " + encode(topicId) + "\n", StandardCharsets.UTF_8);
+        Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        CheckpointFile.fsyncDirectory(dir);
+    }
+
+    /** The topic id recorded in {@code dir}, if the file is there and readable. */
+    public static Optional<UUID> read(Path dir) {
+        Path file = dir.resolve(FILE_NAME);
+        try {
+            for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+                if (line.startsWith("topic_id:")) {
+                    return Optional.of(decode(line.substring("topic_id:".length()).trim()));
+                }
+            }
+        } catch (IOException | IllegalArgumentException e) {
+            return Optional.empty();
+        }
+        return Optional.empty();
+    }
+
+    /** Kafka's text form of a topic id: the 16 bytes in URL-safe base64 without padding. */
+    public static String encode(UUID id) {
+        ByteBuffer bytes = ByteBuffer.allocate(16).putLong(id.getMostSignificantBits()).putLong(id.getLeastSignificantBits());
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes.array());
+    }
+
+    public static UUID decode(String text) {
+        ByteBuffer bytes = ByteBuffer.wrap(Base64.getUrlDecoder().decode(text));
+        if (bytes.remaining() != 16) {
+            throw new IllegalArgumentException("A topic id has 16 bytes, not " + bytes.remaining());
+        }
+        return new UUID(bytes.getLong(), bytes.getLong());
+    }
+}

@@ -1,0 +1,260 @@
+package io.vltava.storage.producer;
+
+import io.vltava.storage.checkpoint.CheckpointFile;
+import io.vltava.storage.log.AppendError;
+import io.vltava.storage.log.LogAppendException;
+import io.vltava.storage.record.BatchHeader;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.zip.CRC32C;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The idempotent producers of one partition: for each producer id, its epoch and its last
+ * {@value ProducerStateEntry#BATCHES_TO_RETAIN} batches. It recognises a retried batch (answered with
+ * its original offsets, not written again) and refuses a batch that skips sequences or comes from an
+ * older epoch.
+ *
+ * <p>Snapshots ({@code <offset>.snapshot}, offset padded to 20 digits) hold the state as of an offset,
+ * so that a restart only replays the batches after the newest snapshot. Vltava's snapshot format:
+ * <pre>
+ * int16 version (1) | int32 CRC-32C of what follows | int32 entry count |
+ * entries: int64 producerId, int16 epoch, int8 batch count,
+ *          batches: int32 lastSequence, int64 lastOffset, int32 offsetDelta, int64 timestamp
+ * </pre>
+ *
+ * <p>Threading: guarded by the owning log's lock.
+ */
+public final class ProducerStateManager {
+
+    public static final String SNAPSHOT_SUFFIX = ".snapshot";
+    private static final short SNAPSHOT_VERSION = 1;
+    private static final int SNAPSHOT_HEADER_BYTES = 2 + 4 + 4;
+    private static final int ENTRY_HEADER_BYTES = 8 + 2 + 1;
+    private static final int BATCH_BYTES = 4 + 8 + 4 + 8;
+
+    private static final Logger log = LoggerFactory.getLogger(ProducerStateManager.class);
+
+    private final Path dir;
+    private final Map<Long, ProducerStateEntry> producers = new HashMap<>();
+
+    public ProducerStateManager(Path dir) {
+        this.dir = dir;
+    }
+
+    /** Producers currently remembered. */
+    public int producerCount() {
+        return producers.size();
+    }
+
+    /**
+     * Checks a producer's batch before it is appended.
+     *
+     * @return the remembered batch if this one is a retry of it (do not append; answer with its
+     *     offsets), or null if it may be appended
+     * @throws LogAppendException with {@link AppendError#INVALID_PRODUCER_EPOCH} or
+     *     {@link AppendError#OUT_OF_ORDER_SEQUENCE}
+     */
+    public BatchMetadata checkAppend(long producerId, short epoch, int firstSequence, int lastSequence) {
+        ProducerStateEntry entry = producers.get(producerId);
+        if (entry == null) {
+            return null;
+        }
+        if (epoch == entry.epoch()) {
+            BatchMetadata duplicate = entry.find(firstSequence, lastSequence);
+            if (duplicate != null) {
+                return duplicate;
+            }
+        }
+        if (epoch < entry.epoch()) {
+            throw new LogAppendException(AppendError.INVALID_PRODUCER_EPOCH, "Producer " + producerId + " wrote with epoch " + epoch
+                    + ", older than its current epoch " + entry.epoch());
+        }
+        if (epoch != entry.epoch()) {
+            if (firstSequence != 0) {
+                throw new LogAppendException(AppendError.OUT_OF_ORDER_SEQUENCE, "Producer " + producerId + " started epoch " + epoch
+                        + " at sequence " + firstSequence + " instead of 0");
+            }
+            return null;
+        }
+        int last = entry.lastSequence();
+        if (last != -1 && !BatchMetadata.isNext(last, firstSequence)) {
+            throw new LogAppendException(AppendError.OUT_OF_ORDER_SEQUENCE, "Producer " + producerId + " sent sequence " + firstSequence
+                    + " after " + last + " (epoch " + epoch + ")");
+        }
+        return null;
+    }
+
+    /** Records an appended batch of an idempotent producer (the batch at {@code at} in {@code buffer}). */
+    public void onAppend(ByteBuffer buffer, int at) {
+        long producerId = BatchHeader.producerId(buffer, at);
+        if (producerId == BatchHeader.NO_PRODUCER_ID) {
+            return;
+        }
+        short epoch = BatchHeader.producerEpoch(buffer, at);
+        BatchMetadata batch = new BatchMetadata(BatchHeader.lastSequence(buffer, at), BatchHeader.lastOffset(buffer, at),
+                BatchHeader.lastOffsetDelta(buffer, at), BatchHeader.maxTimestamp(buffer, at));
+        producers.computeIfAbsent(producerId, id -> new ProducerStateEntry(id, epoch)).add(epoch, batch);
+    }
+
+    /** Forgets producers whose last write is older than {@code expirationMs}. */
+    public int removeExpired(long nowMs, long expirationMs) {
+        int before = producers.size();
+        producers.values().removeIf(entry -> nowMs - entry.lastTimestamp() >= expirationMs);
+        return before - producers.size();
+    }
+
+    /** Forgets every producer, before state is rebuilt from the log. */
+    public void clear() {
+        producers.clear();
+    }
+
+    /** Writes a snapshot of the current state as of {@code offset} and fsyncs it. */
+    public void takeSnapshot(long offset) {
+        int size = SNAPSHOT_HEADER_BYTES;
+        for (ProducerStateEntry entry : producers.values()) {
+            size += ENTRY_HEADER_BYTES + entry.batchCount() * BATCH_BYTES;
+        }
+        ByteBuffer buffer = ByteBuffer.allocate(size);
+        buffer.putShort(SNAPSHOT_VERSION).putInt(0).putInt(producers.size());
+        for (ProducerStateEntry entry : producers.values()) {
+            buffer.putLong(entry.producerId()).putShort(entry.epoch()).put((byte) entry.batchCount());
+            for (BatchMetadata batch : entry.batches()) {
+                buffer.putInt(batch.lastSequence()).putLong(batch.lastOffset()).putInt(batch.offsetDelta()).putLong(batch.timestamp());
+            }
+        }
+        buffer.putInt(2, (int) crc(buffer, 6, size));
+        buffer.flip();
+        Path file = snapshotFile(offset);
+        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+        try {
+            try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+                while (buffer.hasRemaining()) {
+                    channel.write(buffer);
+                }
+                channel.force(true);
+            }
+            Files.move(tmp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            CheckpointFile.fsyncDirectory(dir);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot write producer snapshot " + file, e);
+        }
+    }
+
+    /**
+     * Loads the newest readable snapshot at or below {@code maxOffset}, deleting snapshots above it and
+     * any that are corrupt.
+     *
+     * @return the snapshot's offset, or -1 when there is none (state is then empty)
+     */
+    public long loadLatestSnapshot(long maxOffset) {
+        producers.clear();
+        TreeMap<Long, Path> snapshots = listSnapshots();
+        for (Map.Entry<Long, Path> above : snapshots.tailMap(maxOffset, false).entrySet()) {
+            deleteQuietly(above.getValue());
+        }
+        Iterator<Map.Entry<Long, Path>> newestFirst = snapshots.headMap(maxOffset, true).descendingMap().entrySet().iterator();
+        while (newestFirst.hasNext()) {
+            Map.Entry<Long, Path> candidate = newestFirst.next();
+            try {
+                read(candidate.getValue());
+                return candidate.getKey();
+            } catch (IOException | RuntimeException e) {
+                log.warn("Deleting unreadable producer snapshot {}: {}", candidate.getValue(), e.toString());
+                producers.clear();
+                deleteQuietly(candidate.getValue());
+            }
+        }
+        return -1;
+    }
+
+    /** Keeps only the newest {@code keep} snapshots. */
+    public void deleteOldSnapshots(int keep) {
+        TreeMap<Long, Path> snapshots = listSnapshots();
+        while (snapshots.size() > keep) {
+            deleteQuietly(snapshots.pollFirstEntry().getValue());
+        }
+    }
+
+    /** Deletes every snapshot at or above {@code offset}, after the log was truncated to it. */
+    public void deleteSnapshotsFrom(long offset) {
+        for (Path file : listSnapshots().tailMap(offset, true).values()) {
+            deleteQuietly(file);
+        }
+    }
+
+    private void read(Path file) throws IOException {
+        ByteBuffer buffer = ByteBuffer.wrap(Files.readAllBytes(file));
+        if (buffer.remaining() < SNAPSHOT_HEADER_BYTES || buffer.getShort(0) != SNAPSHOT_VERSION) {
+            throw new IOException("not a version " + SNAPSHOT_VERSION + " snapshot");
+        }
+        if (Integer.toUnsignedLong(buffer.getInt(2)) != crc(buffer, 6, buffer.limit())) {
+            throw new IOException("checksum mismatch");
+        }
+        buffer.position(SNAPSHOT_HEADER_BYTES - 4);
+        int count = buffer.getInt();
+        for (int i = 0; i < count; i++) {
+            long producerId = buffer.getLong();
+            short epoch = buffer.getShort();
+            int batches = buffer.get();
+            ProducerStateEntry entry = new ProducerStateEntry(producerId, epoch);
+            for (int b = 0; b < batches; b++) {
+                entry.add(epoch, new BatchMetadata(buffer.getInt(), buffer.getLong(), buffer.getInt(), buffer.getLong()));
+            }
+            producers.put(producerId, entry);
+        }
+    }
+
+    private TreeMap<Long, Path> listSnapshots() {
+        TreeMap<Long, Path> snapshots = new TreeMap<>();
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "*" + SNAPSHOT_SUFFIX)) {
+            for (Path file : files) {
+                String name = file.getFileName().toString();
+                try {
+                    snapshots.put(Long.parseLong(name.substring(0, name.length() - SNAPSHOT_SUFFIX.length())), file);
+                } catch (NumberFormatException e) {
+                    log.warn("Ignoring unexpected file {}", file);
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot list producer snapshots in " + dir, e);
+        }
+        return snapshots;
+    }
+
+    private Path snapshotFile(long offset) {
+        return dir.resolve(String.format("%020d", offset) + SNAPSHOT_SUFFIX);
+    }
+
+    private static long crc(ByteBuffer buffer, int from, int to) {
+        CRC32C crc = new CRC32C();
+        crc.update(buffer.duplicate().position(from).limit(to));
+        return crc.getValue();
+    }
+
+    private static void deleteQuietly(Path file) {
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException e) {
+            log.warn("Cannot delete {}: {}", file, e.toString());
+        }
+    }
+
+    /** Producer ids currently remembered, for tests and diagnostics. */
+    List<Long> producerIds() {
+        return new ArrayList<>(producers.keySet());
+    }
+}
