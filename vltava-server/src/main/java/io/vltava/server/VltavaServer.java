@@ -164,7 +164,7 @@ public final class VltavaServer implements AutoCloseable {
     private LogManagerConfig logManagerConfig() {
         return new LogManagerConfig(config.logDirs(), config.getInt(BrokerConfigs.LOG_FLUSH_OFFSET_CHECKPOINT_INTERVAL_MS),
                 config.getLong(BrokerConfigs.LOG_FLUSH_SCHEDULER_INTERVAL_MS), config.getInt(BrokerConfigs.PRODUCER_ID_EXPIRATION_MS),
-                PRODUCER_EXPIRATION_CHECK_MS, config.getLong(BrokerConfigs.LOG_SEGMENT_DELETE_DELAY_MS));
+                PRODUCER_EXPIRATION_CHECK_MS);
     }
 
     private SocketServerConfig socketServerConfig() {

@@ -28,6 +28,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
@@ -69,6 +70,8 @@ public final class LogManager implements AutoCloseable {
     private final Time time;
     private final Map<Path, LogDirectory> directories = new HashMap<>();
     private final ConcurrentHashMap<TopicPartition, PartitionLog> logs = new ConcurrentHashMap<>();
+    /** Deleted logs whose files are still open, waiting for their removal. */
+    private final Set<PartitionLog> awaitingRemoval = ConcurrentHashMap.newKeySet();
     private final ScheduledExecutorService scheduler;
     private volatile boolean closed;
 
@@ -96,7 +99,7 @@ public final class LogManager implements AutoCloseable {
             }
             manager.loadLogs(configFor);
         } catch (RuntimeException e) {
-            manager.releaseDirectories();
+            manager.abandon();
             throw e;
         }
         manager.schedule();
@@ -213,6 +216,7 @@ public final class LogManager implements AutoCloseable {
             throw new UncheckedIOException("Cannot delete the log of " + tp, e);
         }
         log.info("Deleted the log of {}; its files go in {} ms", tp, removed.config().fileDeleteDelayMs());
+        awaitingRemoval.add(removed);
         scheduleRemoval(renamed, removed.config().fileDeleteDelayMs(), removed);
     }
 
@@ -225,6 +229,7 @@ public final class LogManager implements AutoCloseable {
             try {
                 if (openLog != null) {
                     openLog.closeWithoutFlush();
+                    awaitingRemoval.remove(openLog);
                 }
                 deleteRecursively(dir);
             } catch (IOException | RuntimeException e) {
@@ -294,9 +299,12 @@ public final class LogManager implements AutoCloseable {
             return;
         }
         closed = true;
-        scheduler.shutdownNow();
+        stopScheduler();
         for (PartitionLog partitionLog : logs.values()) {
             partitionLog.close();
+        }
+        for (PartitionLog deleted : awaitingRemoval) {
+            deleted.closeWithoutFlush();
         }
         boolean clean = true;
         try {
@@ -313,6 +321,29 @@ public final class LogManager implements AutoCloseable {
         }
         releaseDirectories();
         log.info("Closed {} logs", logs.size());
+    }
+
+    private void stopScheduler() {
+        scheduler.shutdownNow();
+        try {
+            if (!scheduler.awaitTermination(30, TimeUnit.SECONDS)) {
+                log.warn("Background log work did not stop within 30 s");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Undoes a failed start: closes what was loaded, without marking anything clean. */
+    private void abandon() {
+        stopScheduler();
+        for (PartitionLog partitionLog : logs.values()) {
+            partitionLog.closeWithoutFlush();
+        }
+        for (LogDirectory directory : directories.values()) {
+            directory.flusher().close();
+        }
+        releaseDirectories();
     }
 
     private void releaseDirectories() {

@@ -11,10 +11,9 @@ import java.util.List;
  * @param flushCheckIntervalMs       how often logs are checked against {@code flush.ms} ({@code log.flush.scheduler.interval.ms})
  * @param producerIdExpirationMs     idle time after which an idempotent producer is forgotten ({@code producer.id.expiration.ms})
  * @param producerExpirationCheckMs  how often producers are checked for expiry
- * @param fileDeleteDelayMs          how long the files of a deleted log stay before removal ({@code log.segment.delete.delay.ms})
  */
 public record LogManagerConfig(List<Path> logDirs, long checkpointIntervalMs, long flushCheckIntervalMs, long producerIdExpirationMs,
-                               long producerExpirationCheckMs, long fileDeleteDelayMs) {
+                               long producerExpirationCheckMs) {
 
     public LogManagerConfig {
         logDirs = List.copyOf(logDirs);

@@ -36,6 +36,7 @@ public final class OffsetIndex implements AutoCloseable {
     private volatile MappedByteBuffer mmap;
     private int maxEntries;
     private volatile int entries;
+    private final boolean createdEmpty;
 
     /**
      * Opens or creates the index at {@code file}, mapping it with room for {@code maxIndexBytes}.
@@ -47,6 +48,7 @@ public final class OffsetIndex implements AutoCloseable {
         this.baseOffset = baseOffset;
         try {
             boolean existed = Files.exists(file);
+            this.createdEmpty = !existed;
             try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
                 long length = existed ? channel.size() : 0;
                 int validBytes = (int) (Math.min(length, Integer.MAX_VALUE) / ENTRY_SIZE * ENTRY_SIZE);
@@ -66,6 +68,11 @@ public final class OffsetIndex implements AutoCloseable {
 
     public long baseOffset() {
         return baseOffset;
+    }
+
+    /** Whether the file did not exist when the index was opened (a lost index must be rebuilt). */
+    public boolean createdEmpty() {
+        return createdEmpty;
     }
 
     public int entries() {

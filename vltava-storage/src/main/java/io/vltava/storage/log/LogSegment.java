@@ -1,5 +1,6 @@
 package io.vltava.storage.log;
 
+import io.vltava.storage.checkpoint.CheckpointFile;
 import io.vltava.storage.index.OffsetIndex;
 import io.vltava.storage.record.BatchHeader;
 import java.io.IOException;
@@ -39,6 +40,8 @@ public final class LogSegment {
     private final long createdMs;
     private volatile int size;
     private int bytesSinceLastIndexEntry;
+    /** Whether the log file existed when opened but its index file did not. */
+    private boolean indexLost;
     /** Guarded by this; only meaningful while {@code timestampsKnown}. */
     private boolean timestampsKnown;
     private long maxTimestamp = BatchHeader.NO_TIMESTAMP;
@@ -64,6 +67,9 @@ public final class LogSegment {
             LogSegment segment = new LogSegment(baseOffset, logFile, channel, index, config.indexIntervalBytes(), nowMs);
             if (created) {
                 segment.resetTimestamps(true);
+                CheckpointFile.fsyncDirectory(dir);
+            } else {
+                segment.indexLost = index.createdEmpty();
             }
             return segment;
         } catch (IOException e) {
@@ -303,15 +309,19 @@ public final class LogSegment {
     }
 
     /**
-     * A cheap check of the index after a clean shutdown: its last entry points inside the log, and a
-     * segment with data past the first index interval has entries.
+     * A cheap check of the index after a clean shutdown: the file was there when the log was (or the
+     * segment is empty),
+     * and its last entry is a real entry (never at position 0, where no entry is written) inside the log.
      */
-    boolean indexLooksSane(int intervalBytes) {
+    boolean indexLooksSane() {
+        if (indexLost) {
+            return size == 0;
+        }
         if (index.entries() == 0) {
-            return size <= intervalBytes;
+            return true;
         }
         OffsetIndex.OffsetPosition last = index.lookup(Long.MAX_VALUE);
-        return last.offset() >= baseOffset && last.position() < size;
+        return last.offset() > baseOffset && last.position() > 0 && last.position() < size;
     }
 
     /** A slice of the batch starting at {@code position}. */

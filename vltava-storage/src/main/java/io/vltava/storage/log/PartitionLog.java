@@ -2,6 +2,7 @@ package io.vltava.storage.log;
 
 import io.vltava.common.time.Time;
 import io.vltava.common.topic.TopicPartition;
+import io.vltava.storage.checkpoint.CheckpointFile;
 import io.vltava.storage.epoch.LeaderEpochCache;
 import io.vltava.storage.producer.BatchMetadata;
 import io.vltava.storage.producer.ProducerStateManager;
@@ -86,7 +87,10 @@ public final class PartitionLog {
     public static PartitionLog open(TopicPartition topicPartition, Path dir, UUID topicId, LogConfig config, long recoveryPoint,
                                     long logStartOffset, boolean cleanShutdown, Time time, LogFlusher flusher) {
         try {
-            Files.createDirectories(dir);
+            if (!Files.isDirectory(dir)) {
+                Files.createDirectories(dir);
+                CheckpointFile.fsyncDirectory(dir.toAbsolutePath().getParent());
+            }
             PartitionMetadataFile.write(dir, topicId);
             PartitionLog partitionLog = new PartitionLog(topicPartition, dir, topicId, config, time, flusher);
             partitionLog.load(recoveryPoint, logStartOffset, cleanShutdown);
@@ -525,7 +529,7 @@ public final class PartitionLog {
     private boolean checkIndexes() throws IOException {
         boolean recovered = false;
         for (LogSegment segment : segments.values()) {
-            if (!segment.indexLooksSane(config.indexIntervalBytes())) {
+            if (!segment.indexLooksSane()) {
                 log.warn("Rebuilding the corrupt offset index of {}", segment);
                 segment.recover((batch, position) -> { });
                 recovered = true;

@@ -1,0 +1,336 @@
+package io.vltava.storage;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import io.vltava.common.time.ManualTime;
+import io.vltava.common.topic.TopicPartition;
+import io.vltava.storage.checkpoint.OffsetCheckpointFile;
+import io.vltava.storage.log.FetchIsolation;
+import io.vltava.storage.log.LogConfig;
+import io.vltava.storage.log.PartitionLog;
+import io.vltava.storage.log.TimestampType;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class LogManagerTest {
+
+    private static final LogConfig LOG_CONFIG = new LogConfig(1024 * 1024, 64 * 1024, 256, Long.MAX_VALUE, Long.MAX_VALUE,
+            TimestampType.CREATE_TIME, 0L);
+    private static final long HOUR = 3_600_000L;
+
+    @TempDir
+    Path root;
+
+    private final ManualTime time = new ManualTime();
+    private final List<LogManager> managers = new ArrayList<>();
+
+    @AfterEach
+    void closeManagers() {
+        for (LogManager manager : managers) {
+            manager.close();
+        }
+    }
+
+    private LogManagerConfig config(Path... dirs) {
+        return new LogManagerConfig(List.of(dirs), HOUR, Long.MAX_VALUE, HOUR, HOUR);
+    }
+
+    private LogManager open(Path... dirs) {
+        return open(config(dirs));
+    }
+
+    private LogManager open(LogManagerConfig config) {
+        LogManager manager = LogManager.open(config, topic -> LOG_CONFIG, time);
+        managers.add(manager);
+        return manager;
+    }
+
+    private static void append(PartitionLog log, int batches) {
+        for (int i = 0; i < batches; i++) {
+            log.appendAsLeader(TestBatches.batch().records(2).seed(log.logEndOffset()).build(), 0);
+        }
+    }
+
+    private static byte[] readAll(PartitionLog log) {
+        return TestBatches.bytes(log.read(0, Integer.MAX_VALUE, FetchIsolation.LOG_END, false).slice());
+    }
+
+    private static List<String> names(Path dir) throws IOException {
+        try (Stream<Path> entries = Files.list(dir)) {
+            return entries.map(p -> p.getFileName().toString()).sorted().toList();
+        }
+    }
+
+    @Test
+    void createsEachLogInTheDirectoryWithTheFewestLogs() throws IOException {
+        Path a = root.resolve("a");
+        Path b = root.resolve("b");
+        LogManager manager = open(a, b);
+
+        for (int p = 0; p < 4; p++) {
+            manager.getOrCreateLog(new TopicPartition("orders", p), UUID.randomUUID(), LOG_CONFIG);
+        }
+
+        assertThat(names(a).stream().filter(n -> n.startsWith("orders-"))).hasSize(2);
+        assertThat(names(b).stream().filter(n -> n.startsWith("orders-"))).hasSize(2);
+        assertThat(manager.logs()).hasSize(4);
+    }
+
+    @Test
+    void logsLoadedAtStartCountTowardsTheirDirectory() throws IOException {
+        Path a = root.resolve("a");
+        Path b = root.resolve("b");
+        LogManager first = open(a);
+        first.getOrCreateLog(new TopicPartition("t", 0), UUID.randomUUID(), LOG_CONFIG);
+        first.getOrCreateLog(new TopicPartition("t", 1), UUID.randomUUID(), LOG_CONFIG);
+        first.close();
+
+        LogManager manager = open(a, b);
+        manager.getOrCreateLog(new TopicPartition("u", 0), UUID.randomUUID(), LOG_CONFIG);
+        manager.getOrCreateLog(new TopicPartition("u", 1), UUID.randomUUID(), LOG_CONFIG);
+
+        assertThat(names(b)).contains("u-0", "u-1");
+        assertThat(manager.log(new TopicPartition("u", 0)).orElseThrow().dir().getParent()).isEqualTo(b);
+    }
+
+    @Test
+    void getOrCreateLogReturnsTheExistingLogOfTheSameTopicId() {
+        LogManager manager = open(root.resolve("a"));
+        TopicPartition tp = new TopicPartition("orders", 0);
+        UUID id = UUID.randomUUID();
+
+        PartitionLog created = manager.getOrCreateLog(tp, id, LOG_CONFIG);
+
+        assertThat(manager.getOrCreateLog(tp, id, LOG_CONFIG)).isSameAs(created);
+        assertThat(manager.log(tp)).containsSame(created);
+        assertThat(manager.log(new TopicPartition("orders", 1))).isEmpty();
+        assertThat(created.dir()).isEqualTo(root.resolve("a").resolve("orders-0"));
+        assertThat(created.topicId()).isEqualTo(id);
+    }
+
+    @Test
+    void aLogOfAnotherTopicIdIsReplacedByANewEmptyLog() throws IOException {
+        Path a = root.resolve("a");
+        LogManager manager = open(a);
+        TopicPartition tp = new TopicPartition("orders", 0);
+        PartitionLog old = manager.getOrCreateLog(tp, UUID.randomUUID(), LOG_CONFIG);
+        append(old, 3);
+        UUID newId = UUID.randomUUID();
+
+        PartitionLog fresh = manager.getOrCreateLog(tp, newId, LOG_CONFIG);
+
+        assertThat(fresh).isNotSameAs(old);
+        assertThat(fresh.topicId()).isEqualTo(newId);
+        assertThat(fresh.logEndOffset()).isZero();
+        await().atMost(Duration.ofSeconds(10)).until(() -> names(a).stream().noneMatch(n -> n.endsWith(LogManager.DELETE_SUFFIX)));
+        assertThat(names(a)).contains("orders-0");
+    }
+
+    @Test
+    void aSecondManagerOnTheSameDirectoryFailsClearly() {
+        Path a = root.resolve("a");
+        LogManager first = open(a);
+        first.getOrCreateLog(new TopicPartition("orders", 0), UUID.randomUUID(), LOG_CONFIG);
+
+        assertThatThrownBy(() -> open(a)).isInstanceOf(IllegalStateException.class).hasMessageContaining("in use")
+                .hasMessageContaining(a.toAbsolutePath().toString());
+
+        // The first manager is unaffected, and once it is closed the directory can be opened again.
+        assertThat(first.log(new TopicPartition("orders", 0))).isPresent();
+        first.close();
+        assertThat(open(a).logs()).hasSize(1);
+    }
+
+    @Test
+    void closeWritesTheCheckpointsAndTheCleanShutdownMarker() throws IOException {
+        Path a = root.resolve("a");
+        LogManager manager = open(a);
+        append(manager.getOrCreateLog(new TopicPartition("orders", 0), UUID.randomUUID(), LOG_CONFIG), 3);
+        append(manager.getOrCreateLog(new TopicPartition("my-topic", 7), UUID.randomUUID(), LOG_CONFIG), 1);
+        assertThat(a.resolve(LogManager.CLEAN_SHUTDOWN_FILE)).doesNotExist();
+
+        manager.close();
+
+        assertThat(a.resolve(LogManager.CLEAN_SHUTDOWN_FILE)).exists();
+        Map<TopicPartition, Long> recoveryPoints = new OffsetCheckpointFile(a.resolve(OffsetCheckpointFile.RECOVERY_POINT)).read();
+        assertThat(recoveryPoints).containsOnly(Map.entry(new TopicPartition("orders", 0), 6L), Map.entry(new TopicPartition("my-topic", 7), 2L));
+        Map<TopicPartition, Long> logStarts = new OffsetCheckpointFile(a.resolve(OffsetCheckpointFile.LOG_START_OFFSET)).read();
+        assertThat(logStarts).containsOnly(Map.entry(new TopicPartition("orders", 0), 0L), Map.entry(new TopicPartition("my-topic", 7), 0L));
+        assertThat(manager.logs()).allMatch(PartitionLog::isClosed);
+        manager.close();
+        assertThatThrownBy(() -> manager.getOrCreateLog(new TopicPartition("x", 0), UUID.randomUUID(), LOG_CONFIG))
+                .isInstanceOf(IllegalStateException.class);
+    }
+
+    @Test
+    void aReopenedManagerLoadsEveryLogWithItsData() {
+        Path a = root.resolve("a");
+        Path b = root.resolve("b");
+        LogManager manager = open(a, b);
+        UUID ordersId = UUID.randomUUID();
+        PartitionLog orders = manager.getOrCreateLog(new TopicPartition("orders", 0), ordersId, LOG_CONFIG);
+        PartitionLog dashes = manager.getOrCreateLog(new TopicPartition("topic-with-dashes", 12), UUID.randomUUID(), LOG_CONFIG);
+        append(orders, 4);
+        append(dashes, 2);
+        byte[] ordersBytes = readAll(orders);
+        byte[] dashesBytes = readAll(dashes);
+        manager.close();
+
+        LogManager reopened = open(a, b);
+
+        assertThat(reopened.logs()).hasSize(2);
+        PartitionLog loadedOrders = reopened.log(new TopicPartition("orders", 0)).orElseThrow();
+        PartitionLog loadedDashes = reopened.log(new TopicPartition("topic-with-dashes", 12)).orElseThrow();
+        assertThat(loadedOrders.topicId()).isEqualTo(ordersId);
+        assertThat(loadedOrders.logEndOffset()).isEqualTo(8);
+        assertThat(loadedOrders.recoveryPoint()).isEqualTo(8);
+        assertThat(readAll(loadedOrders)).isEqualTo(ordersBytes);
+        assertThat(loadedDashes.logEndOffset()).isEqualTo(4);
+        assertThat(readAll(loadedDashes)).isEqualTo(dashesBytes);
+        assertThat(a.resolve(LogManager.CLEAN_SHUTDOWN_FILE)).as("removed once the logs are loaded").doesNotExist();
+        assertThat(b.resolve(LogManager.CLEAN_SHUTDOWN_FILE)).doesNotExist();
+        append(loadedOrders, 1);
+        assertThat(loadedOrders.logEndOffset()).isEqualTo(10);
+    }
+
+    @Test
+    void withoutTheCleanShutdownMarkerTheLogsAreRecovered() throws IOException {
+        Path a = root.resolve("a");
+        LogManager manager = open(a);
+        PartitionLog orders = manager.getOrCreateLog(new TopicPartition("orders", 0), UUID.randomUUID(), LOG_CONFIG);
+        append(orders, 3);
+        byte[] bytes = readAll(orders);
+        manager.close();
+        Files.delete(a.resolve(LogManager.CLEAN_SHUTDOWN_FILE));
+        Path logFile = a.resolve("orders-0").resolve("00000000000000000000.log");
+        try (FileChannel channel = FileChannel.open(logFile, StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
+            channel.write(ByteBuffer.wrap(new byte[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13}));
+        }
+
+        LogManager reopened = open(a);
+
+        PartitionLog recovered = reopened.log(new TopicPartition("orders", 0)).orElseThrow();
+        assertThat(recovered.logEndOffset()).isEqualTo(6);
+        assertThat(Files.size(logFile)).isEqualTo(bytes.length);
+        assertThat(readAll(recovered)).isEqualTo(bytes);
+    }
+
+    @Test
+    void deleteLogRenamesTheDirectoryAtOnceAndRemovesItLater() throws IOException {
+        Path a = root.resolve("a");
+        LogManager manager = open(a);
+        TopicPartition tp = new TopicPartition("orders", 0);
+        append(manager.getOrCreateLog(tp, UUID.randomUUID(), LOG_CONFIG), 2);
+
+        manager.deleteLog(tp);
+
+        assertThat(manager.log(tp)).isEmpty();
+        assertThat(a.resolve("orders-0")).doesNotExist();
+        await().atMost(Duration.ofSeconds(10)).until(() -> names(a).stream().noneMatch(n -> n.startsWith("orders-0")));
+        manager.deleteLog(tp);
+        manager.close();
+        assertThat(new OffsetCheckpointFile(a.resolve(OffsetCheckpointFile.RECOVERY_POINT)).read()).isEmpty();
+    }
+
+    @Test
+    void aDeletedLogIsRenamedToADeleteDirectory() throws IOException {
+        Path a = root.resolve("a");
+        LogManager manager = open(a);
+        TopicPartition tp = new TopicPartition("orders", 0);
+        LogConfig lingering = new LogConfig(LOG_CONFIG.segmentBytes(), LOG_CONFIG.segmentIndexBytes(), LOG_CONFIG.indexIntervalBytes(),
+                LOG_CONFIG.flushMessages(), LOG_CONFIG.flushMs(), LOG_CONFIG.timestampType(), HOUR);
+        manager.getOrCreateLog(tp, UUID.randomUUID(), lingering);
+
+        manager.deleteLog(tp);
+
+        assertThat(names(a)).anyMatch(n -> n.matches("orders-0\\.[0-9a-f]{32}-delete"));
+        manager.close();
+        LogManager reopened = open(a);
+        assertThat(reopened.logs()).as("a -delete directory is not a log").isEmpty();
+        await().atMost(Duration.ofSeconds(10)).until(() -> names(a).stream().noneMatch(n -> n.endsWith(LogManager.DELETE_SUFFIX)));
+    }
+
+    @Test
+    void directoriesThatAreNotPartitionsAreIgnored() throws IOException {
+        Path a = root.resolve("a");
+        Files.createDirectories(a.resolve("not a partition"));
+        Files.createDirectories(a.resolve("orders-0"));
+        Files.createDirectories(a.resolve(LogManager.METADATA_DIR));
+        Files.writeString(a.resolve("some-file-1"), "x");
+
+        LogManager manager = open(a);
+
+        assertThat(manager.logs()).isEmpty();
+        assertThat(a.resolve("orders-0")).exists();
+        assertThat(a.resolve(LogManager.METADATA_DIR)).exists();
+    }
+
+    @Test
+    void theSamePartitionInTwoDirectoriesFailsTheStart() throws IOException {
+        Path a = root.resolve("a");
+        Path b = root.resolve("b");
+        TopicPartition tp = new TopicPartition("orders", 0);
+        LogManager first = open(a);
+        first.getOrCreateLog(tp, UUID.randomUUID(), LOG_CONFIG);
+        first.close();
+        LogManager second = open(b);
+        second.getOrCreateLog(tp, UUID.randomUUID(), LOG_CONFIG);
+        second.close();
+
+        assertThatThrownBy(() -> open(a, b)).isInstanceOf(IllegalStateException.class).hasMessageContaining("orders-0");
+
+        assertThat(open(a).logs()).as("the directories were released").hasSize(1);
+    }
+
+    @Test
+    void checkpointsAreWrittenPeriodically() {
+        Path a = root.resolve("a");
+        LogManager manager = open(new LogManagerConfig(List.of(a), 20, Long.MAX_VALUE, HOUR, HOUR));
+        append(manager.getOrCreateLog(new TopicPartition("orders", 0), UUID.randomUUID(), LOG_CONFIG), 2);
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> {
+            try {
+                return new OffsetCheckpointFile(a.resolve(OffsetCheckpointFile.LOG_START_OFFSET)).read()
+                        .containsKey(new TopicPartition("orders", 0));
+            } catch (IOException e) {
+                return false;
+            }
+        });
+    }
+
+    @Test
+    void parsesPartitionDirectoryNames() {
+        assertThat(LogManager.parsePartitionDir("orders-0")).isEqualTo(new TopicPartition("orders", 0));
+        assertThat(LogManager.parsePartitionDir("topic-with-dashes-12")).isEqualTo(new TopicPartition("topic-with-dashes", 12));
+        assertThat(LogManager.parsePartitionDir("ends-with-dash--3")).isEqualTo(new TopicPartition("ends-with-dash-", 3));
+        assertThat(LogManager.parsePartitionDir("dotted.name_x-2147483647")).isEqualTo(new TopicPartition("dotted.name_x", Integer.MAX_VALUE));
+        assertThat(LogManager.parsePartitionDir("__consumer_offsets-49")).isEqualTo(new TopicPartition("__consumer_offsets", 49));
+        assertThat(LogManager.parsePartitionDir("9-9")).isEqualTo(new TopicPartition("9", 9));
+
+        assertThat(LogManager.parsePartitionDir("orders")).isNull();
+        assertThat(LogManager.parsePartitionDir("orders-")).isNull();
+        assertThat(LogManager.parsePartitionDir("-3")).isNull();
+        assertThat(LogManager.parsePartitionDir("orders-x")).isNull();
+        assertThat(LogManager.parsePartitionDir("orders-2147483648")).isNull();
+        assertThat(LogManager.parsePartitionDir("orders--1")).isEqualTo(new TopicPartition("orders-", 1));
+        assertThat(LogManager.parsePartitionDir("bad topic-1")).isNull();
+        assertThat(LogManager.parsePartitionDir("..-1")).isNull();
+        assertThat(LogManager.parsePartitionDir("__cluster_metadata-0")).isNull();
+        assertThat(LogManager.parsePartitionDir("orders-0.0123456789abcdef0123456789abcdef-delete")).isNull();
+    }
+}

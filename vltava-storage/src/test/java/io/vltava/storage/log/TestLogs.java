@@ -1,0 +1,125 @@
+package io.vltava.storage.log;
+
+import io.vltava.common.time.Time;
+import io.vltava.common.topic.TopicPartition;
+import io.vltava.storage.TestBatches;
+import io.vltava.storage.record.BatchHeader;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/** Shared set-up for the log tests. */
+final class TestLogs {
+
+    static final TopicPartition TP = new TopicPartition("orders", 0);
+    static final UUID TOPIC_ID = new UUID(0x1234_5678_9abc_def0L, 0x0fed_cba9_8765_4321L);
+
+    /**
+     * Kafka's defaults with a small index interval (so that short logs have index entries) and a small
+     * index, so that tests do not map 10 MB per segment.
+     */
+    static final LogConfig CONFIG = new LogConfig(1024 * 1024, 64 * 1024, 256, Long.MAX_VALUE, Long.MAX_VALUE,
+            TimestampType.CREATE_TIME, 0L);
+
+    private TestLogs() {
+    }
+
+    static PartitionLog open(Path dir, LogConfig config, Time time, LogFlusher flusher) {
+        return PartitionLog.open(TP, dir, TOPIC_ID, config, 0L, 0L, true, time, flusher);
+    }
+
+    /** Opens the log as after a crash: nothing below offset 0 is trusted. */
+    static PartitionLog openAfterCrash(Path dir, LogConfig config, Time time, LogFlusher flusher) {
+        return PartitionLog.open(TP, dir, TOPIC_ID, config, 0L, 0L, false, time, flusher);
+    }
+
+    /** Reads every batch from {@code from} to the log end, segment by segment. */
+    static byte[] readAll(PartitionLog log, long from) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        long next = from;
+        while (next < log.logEndOffset()) {
+            LogReadInfo read = log.read(next, Integer.MAX_VALUE, FetchIsolation.LOG_END, true);
+            byte[] bytes = TestBatches.bytes(read.slice());
+            if (bytes.length == 0) {
+                throw new AssertionError("Empty read at " + next + " below the log end " + log.logEndOffset());
+            }
+            out.writeBytes(bytes);
+            List<ByteBuffer> batches = TestBatches.split(bytes);
+            ByteBuffer last = batches.get(batches.size() - 1);
+            next = BatchHeader.lastOffset(last, 0) + 1;
+        }
+        return out.toByteArray();
+    }
+
+    /** The segment files with this suffix in {@code dir}, sorted by name (that is, by base offset). */
+    static List<Path> files(Path dir, String suffix) {
+        List<Path> files = new ArrayList<>();
+        try (DirectoryStream<Path> stream = Files.newDirectoryStream(dir, "*" + suffix)) {
+            stream.forEach(files::add);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        files.sort(null);
+        return files;
+    }
+
+    static Path lastLogFile(Path dir) {
+        List<Path> logs = files(dir, LogSegment.LOG_SUFFIX);
+        return logs.get(logs.size() - 1);
+    }
+
+    /**
+     * Checks every {@code .index} file in {@code dir} against its {@code .log}: entries increase, and each
+     * points at the start of a batch whose last offset is the entry's offset. Call it on a closed log,
+     * whose indexes are trimmed to their entries.
+     *
+     * @return the number of index entries in all segments
+     */
+    static int checkIndexesMatchLogs(Path dir) {
+        int total = 0;
+        for (Path indexFile : files(dir, LogSegment.INDEX_SUFFIX)) {
+            String name = indexFile.getFileName().toString();
+            long base = Long.parseLong(name.substring(0, name.length() - LogSegment.INDEX_SUFFIX.length()));
+            try {
+                ByteBuffer log = ByteBuffer.wrap(Files.readAllBytes(dir.resolve(LogSegment.fileName(base, LogSegment.LOG_SUFFIX))));
+                Map<Integer, Long> lastOffsetAt = new HashMap<>();
+                for (int at = 0; at < log.limit(); at += BatchHeader.sizeInBytes(log, at)) {
+                    lastOffsetAt.put(at, BatchHeader.lastOffset(log, at));
+                }
+                ByteBuffer index = ByteBuffer.wrap(Files.readAllBytes(indexFile));
+                if (index.limit() % 8 != 0) {
+                    throw new AssertionError(indexFile + " has " + index.limit() + " bytes, not whole entries");
+                }
+                long previousOffset = -1;
+                int previousPosition = -1;
+                for (int at = 0; at < index.limit(); at += 8) {
+                    long offset = base + index.getInt(at);
+                    int position = index.getInt(at + 4);
+                    if (offset <= previousOffset || position <= previousPosition) {
+                        throw new AssertionError(indexFile + " entry " + at / 8 + " does not increase");
+                    }
+                    Long lastOffset = lastOffsetAt.get(position);
+                    if (lastOffset == null || lastOffset != offset) {
+                        throw new AssertionError(indexFile + " entry (" + offset + ", " + position + ") does not match the batch there ("
+                                + lastOffset + ")");
+                    }
+                    previousOffset = offset;
+                    previousPosition = position;
+                    total++;
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return total;
+    }
+}
