@@ -34,6 +34,7 @@ public final class BrokerProcess implements AutoCloseable {
     private final List<String> overrides;
     private final List<String> output = Collections.synchronizedList(new ArrayList<>());
     private Process process;
+    private Thread drain;
     private int port;
     private long startupMillis;
 
@@ -89,7 +90,7 @@ public final class BrokerProcess implements AutoCloseable {
             throw new UncheckedIOException("Cannot run " + command, e);
         }
         Process current = process;
-        Thread drain = new Thread(() -> drain(current, started), "broker-process-output");
+        drain = new Thread(() -> drain(current, started), "broker-process-output");
         drain.setDaemon(true);
         drain.start();
         try {
@@ -118,7 +119,7 @@ public final class BrokerProcess implements AutoCloseable {
         } catch (IOException e) {
             // the process went away
         }
-        started.completeExceptionally(new IllegalStateException("the broker exited with " + source.exitValue()));
+        started.completeExceptionally(new IllegalStateException("the broker's output ended before it started"));
     }
 
     public String bootstrapServers() {
@@ -143,13 +144,16 @@ public final class BrokerProcess implements AutoCloseable {
 
     /** SIGKILL: the process dies at once, as in a crash (the page cache survives). */
     public void kill() {
-        process.destroyForcibly();
+        process.toHandle().destroyForcibly();
         waitFor();
     }
 
-    /** SIGTERM: the broker shuts down cleanly. */
+    /**
+     * SIGTERM: the broker shuts down cleanly. (Through the process handle: {@code Process.destroy()} would
+     * also close our end of its output, and lose what it prints while stopping.)
+     */
     public int stop() {
-        process.destroy();
+        process.toHandle().destroy();
         return waitFor();
     }
 
@@ -168,6 +172,7 @@ public final class BrokerProcess implements AutoCloseable {
                 process.destroyForcibly();
                 process.waitFor();
             }
+            drain.join(10_000);
             return process.exitValue();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
