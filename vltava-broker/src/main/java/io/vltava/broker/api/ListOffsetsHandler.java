@@ -44,6 +44,9 @@ public final class ListOffsetsHandler implements ApiHandler<ListOffsetsRequest> 
             ListOffsetsRequest.LATEST_TIERED_TIMESTAMP, (short) 9,
             ListOffsetsRequest.EARLIEST_PENDING_UPLOAD_TIMESTAMP, (short) 11);
 
+    /** The first version whose response carries the leader epoch. */
+    private static final short LEADER_EPOCH_VERSION = 4;
+
     private final ReplicaManager replicaManager;
     private final Supplier<MetadataImage> image;
 
@@ -71,6 +74,9 @@ public final class ListOffsetsHandler implements ApiHandler<ListOffsetsRequest> 
                     result.setErrorCode(Errors.INVALID_REQUEST.code());
                 } else {
                     lookup(request, current, new TopicPartition(topic.name(), partition.partitionIndex()), partition, result);
+                }
+                if (request.version() < LEADER_EPOCH_VERSION) {
+                    result.setLeaderEpoch(-1);
                 }
                 topicResponse.partitions().add(result);
             }

@@ -1,0 +1,242 @@
+package io.vltava.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.vltava.testing.EmbeddedBroker;
+import io.vltava.testing.KafkaClients;
+import io.vltava.testing.RawKafkaClient;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BiFunction;
+import java.util.stream.Stream;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.compress.Compression;
+import org.apache.kafka.common.message.AlterConfigsRequestData;
+import org.apache.kafka.common.message.ApiVersionsRequestData;
+import org.apache.kafka.common.message.CreatePartitionsRequestData;
+import org.apache.kafka.common.message.CreateTopicsRequestData;
+import org.apache.kafka.common.message.DeleteTopicsRequestData;
+import org.apache.kafka.common.message.DescribeClusterRequestData;
+import org.apache.kafka.common.message.DescribeConfigsRequestData;
+import org.apache.kafka.common.message.FetchRequestData;
+import org.apache.kafka.common.message.IncrementalAlterConfigsRequestData;
+import org.apache.kafka.common.message.InitProducerIdRequestData;
+import org.apache.kafka.common.message.ListOffsetsRequestData;
+import org.apache.kafka.common.message.MetadataRequestData;
+import org.apache.kafka.common.message.OffsetForLeaderEpochRequestData;
+import org.apache.kafka.common.message.ProduceRequestData;
+import org.apache.kafka.common.protocol.ApiKeys;
+import org.apache.kafka.common.protocol.ApiMessage;
+import org.apache.kafka.common.protocol.ByteBufferAccessor;
+import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.protocol.MessageUtil;
+import org.apache.kafka.common.record.internal.MemoryRecords;
+import org.apache.kafka.common.record.internal.SimpleRecord;
+import org.apache.kafka.common.requests.AbstractRequest;
+import org.apache.kafka.common.requests.AbstractResponse;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Every API the broker serves, at every version kafka-clients 4.4 defines, with a meaningful request:
+ * each must be answered, and never with UNSUPPORTED_VERSION or UNKNOWN_SERVER_ERROR. Old versions
+ * matter: kafkajs speaks only non-flexible ones and librdkafka sits in between.
+ */
+class AllApiVersionsIT {
+
+    private static EmbeddedBroker broker;
+    private static Uuid topicId;
+
+    @BeforeAll
+    static void start() throws Exception {
+        broker = EmbeddedBroker.start();
+        try (Admin admin = KafkaClients.admin(broker.bootstrapServers())) {
+            admin.createTopics(List.of(new NewTopic("versions", 1, (short) 1))).all().get();
+            topicId = admin.describeTopics(List.of("versions")).allTopicNames().get().get("versions").topicId();
+        }
+    }
+
+    @AfterAll
+    static void stop() {
+        broker.close();
+    }
+
+    static Stream<Arguments> apiVersions() {
+        List<Arguments> cases = new ArrayList<>();
+        for (Map.Entry<ApiKeys, BiFunction<Short, Integer, ApiMessage>> api : requests().entrySet()) {
+            for (short version = api.getKey().oldestVersion(); version <= api.getKey().latestVersion(); version++) {
+                cases.add(Arguments.of(api.getKey(), version));
+            }
+        }
+        return cases.stream();
+    }
+
+    @ParameterizedTest(name = "{0} v{1}")
+    @MethodSource("apiVersions")
+    void everyVersionIsAnswered(ApiKeys api, short version) {
+        ApiMessage data = requests().get(api).apply(version, (int) version);
+        ByteBufferAccessor bytes = MessageUtil.toByteBufferAccessor(data, version);
+        AbstractRequest request = AbstractRequest.parseRequest(api, version, new ByteBufferAccessor(bytes.buffer())).request;
+        try (RawKafkaClient client = new RawKafkaClient("127.0.0.1", broker.port())) {
+            AbstractResponse response = client.send(request);
+            assertThat(response.errorCounts()).as("%s v%d answered %s", api, version, response.data())
+                    .doesNotContainKeys(Errors.UNSUPPORTED_VERSION, Errors.UNKNOWN_SERVER_ERROR, Errors.INVALID_REQUEST);
+        }
+    }
+
+    private static Map<ApiKeys, BiFunction<Short, Integer, ApiMessage>> requests() {
+        return Map.ofEntries(
+                Map.entry(ApiKeys.API_VERSIONS, (v, n) -> new ApiVersionsRequestData()
+                        .setClientSoftwareName(v >= 3 ? "vltava-test" : "").setClientSoftwareVersion(v >= 3 ? "1.0" : "")),
+                Map.entry(ApiKeys.METADATA, AllApiVersionsIT::metadata),
+                Map.entry(ApiKeys.PRODUCE, AllApiVersionsIT::produce),
+                Map.entry(ApiKeys.FETCH, AllApiVersionsIT::fetch),
+                Map.entry(ApiKeys.LIST_OFFSETS, AllApiVersionsIT::listOffsets),
+                Map.entry(ApiKeys.OFFSET_FOR_LEADER_EPOCH, (v, n) -> {
+                    OffsetForLeaderEpochRequestData data = new OffsetForLeaderEpochRequestData();
+                    if (v >= 3) {
+                        data.setReplicaId(-1);
+                    }
+                    OffsetForLeaderEpochRequestData.OffsetForLeaderTopic topic = new OffsetForLeaderEpochRequestData.OffsetForLeaderTopic().setTopic("versions");
+                    topic.partitions().add(new OffsetForLeaderEpochRequestData.OffsetForLeaderPartition().setPartition(0).setLeaderEpoch(0)
+                            .setCurrentLeaderEpoch(-1));
+                    data.topics().add(topic);
+                    return data;
+                }),
+                Map.entry(ApiKeys.INIT_PRODUCER_ID, (v, n) -> new InitProducerIdRequestData().setTransactionalId(null)
+                        .setTransactionTimeoutMs(Integer.MAX_VALUE)),
+                Map.entry(ApiKeys.CREATE_TOPICS, (v, n) -> {
+                    CreateTopicsRequestData data = new CreateTopicsRequestData().setTimeoutMs(30_000);
+                    CreateTopicsRequestData.CreatableTopic topic = new CreateTopicsRequestData.CreatableTopic().setName("created-v" + v)
+                            .setNumPartitions(2).setReplicationFactor((short) 1);
+                    topic.configs().add(new CreateTopicsRequestData.CreatableTopicConfig().setName("retention.ms").setValue("60000"));
+                    data.topics().add(topic);
+                    return data;
+                }),
+                Map.entry(ApiKeys.DELETE_TOPICS, (v, n) -> {
+                    String name = "to-delete-v" + v;
+                    createTopic(name);
+                    DeleteTopicsRequestData data = new DeleteTopicsRequestData().setTimeoutMs(30_000);
+                    if (v >= 6) {
+                        data.topics().add(new DeleteTopicsRequestData.DeleteTopicState().setName(name));
+                    } else {
+                        data.topicNames().add(name);
+                    }
+                    return data;
+                }),
+                Map.entry(ApiKeys.CREATE_PARTITIONS, (v, n) -> {
+                    String name = "grow-v" + v;
+                    createTopic(name);
+                    CreatePartitionsRequestData data = new CreatePartitionsRequestData().setTimeoutMs(30_000);
+                    data.topics().add(new CreatePartitionsRequestData.CreatePartitionsTopic().setName(name).setCount(3).setAssignments(null));
+                    return data;
+                }),
+                Map.entry(ApiKeys.DESCRIBE_CONFIGS, (v, n) -> {
+                    DescribeConfigsRequestData data = new DescribeConfigsRequestData().setIncludeSynonyms(true);
+                    if (v >= 3) {
+                        data.setIncludeDocumentation(true);
+                    }
+                    data.resources().add(new DescribeConfigsRequestData.DescribeConfigsResource().setResourceType((byte) 2)
+                            .setResourceName("versions").setConfigurationKeys(null));
+                    data.resources().add(new DescribeConfigsRequestData.DescribeConfigsResource().setResourceType((byte) 4)
+                            .setResourceName("1").setConfigurationKeys(null));
+                    return data;
+                }),
+                Map.entry(ApiKeys.ALTER_CONFIGS, (v, n) -> {
+                    AlterConfigsRequestData data = new AlterConfigsRequestData();
+                    AlterConfigsRequestData.AlterConfigsResource resource = new AlterConfigsRequestData.AlterConfigsResource()
+                            .setResourceType((byte) 2).setResourceName("versions");
+                    resource.configs().add(new AlterConfigsRequestData.AlterableConfig().setName("retention.ms").setValue("3600000"));
+                    data.resources().add(resource);
+                    return data;
+                }),
+                Map.entry(ApiKeys.INCREMENTAL_ALTER_CONFIGS, (v, n) -> {
+                    IncrementalAlterConfigsRequestData data = new IncrementalAlterConfigsRequestData();
+                    IncrementalAlterConfigsRequestData.AlterConfigsResource resource = new IncrementalAlterConfigsRequestData.AlterConfigsResource()
+                            .setResourceType((byte) 2).setResourceName("versions");
+                    resource.configs().add(new IncrementalAlterConfigsRequestData.AlterableConfig().setName("segment.bytes")
+                            .setValue("2097152").setConfigOperation((byte) 0));
+                    data.resources().add(resource);
+                    return data;
+                }),
+                Map.entry(ApiKeys.DESCRIBE_CLUSTER, (v, n) -> new DescribeClusterRequestData().setIncludeClusterAuthorizedOperations(true)));
+    }
+
+    private static ApiMessage metadata(short version, int unused) {
+        MetadataRequestData data = new MetadataRequestData();
+        MetadataRequestData.MetadataRequestTopic topic = new MetadataRequestData.MetadataRequestTopic().setName("versions");
+        data.setTopics(new ArrayList<>(List.of(topic)));
+        if (version >= 4) {
+            data.setAllowAutoTopicCreation(true);
+        }
+        if (version >= 8 && version <= 10) {
+            data.setIncludeClusterAuthorizedOperations(true);
+        }
+        if (version >= 8) {
+            data.setIncludeTopicAuthorizedOperations(true);
+        }
+        return data;
+    }
+
+    private static ApiMessage produce(short version, int unused) {
+        ProduceRequestData data = new ProduceRequestData().setAcks((short) -1).setTimeoutMs(30_000);
+        ProduceRequestData.TopicProduceData topic = new ProduceRequestData.TopicProduceData();
+        if (version >= 13) {
+            topic.setTopicId(topicId);
+        } else {
+            topic.setName("versions");
+        }
+        Compression compression = version >= 7 ? Compression.zstd().build() : Compression.lz4().build();
+        topic.partitionData().add(new ProduceRequestData.PartitionProduceData().setIndex(0)
+                .setRecords(MemoryRecords.withRecords(compression, new SimpleRecord(("v" + version).getBytes()))));
+        data.topicData().add(topic);
+        return data;
+    }
+
+    private static ApiMessage fetch(short version, int unused) {
+        FetchRequestData data = new FetchRequestData().setMaxWaitMs(10).setMinBytes(1).setMaxBytes(1_000_000);
+        if (version <= 14) {
+            data.setReplicaId(-1);
+        }
+        if (version >= 7) {
+            data.setSessionId(0).setSessionEpoch(0);
+        }
+        FetchRequestData.FetchTopic topic = new FetchRequestData.FetchTopic();
+        if (version >= 13) {
+            topic.setTopicId(topicId);
+        } else {
+            topic.setTopic("versions");
+        }
+        FetchRequestData.FetchPartition partition = new FetchRequestData.FetchPartition().setPartition(0).setFetchOffset(0)
+                .setPartitionMaxBytes(1_000_000);
+        if (version >= 5) {
+            partition.setLogStartOffset(-1);
+        }
+        topic.partitions().add(partition);
+        data.topics().add(topic);
+        return data;
+    }
+
+    private static ApiMessage listOffsets(short version, int unused) {
+        ListOffsetsRequestData data = new ListOffsetsRequestData().setReplicaId(-1);
+        ListOffsetsRequestData.ListOffsetsTopic topic = new ListOffsetsRequestData.ListOffsetsTopic().setName("versions");
+        topic.partitions().add(new ListOffsetsRequestData.ListOffsetsPartition().setPartitionIndex(0)
+                .setTimestamp(version % 2 == 0 ? -2 : -1));
+        data.topics().add(topic);
+        return data;
+    }
+
+    private static void createTopic(String name) {
+        try (Admin admin = KafkaClients.admin(broker.bootstrapServers())) {
+            admin.createTopics(List.of(new NewTopic(name, 1, (short) 1))).all().get();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
