@@ -147,8 +147,7 @@ public final class FetchHandler implements ApiHandler<FetchRequest> {
                 erroneous.add(FetchedPartition.error(target, Errors.UNKNOWN_TOPIC_ID));
                 continue;
             }
-            TopicImage topic = current.topics().get(key.topic());
-            if (topic == null || !topic.partitions().containsKey(key.partition())) {
+            if (!current.topics().hasPartition(key.topic(), key.partition())) {
                 erroneous.add(FetchedPartition.error(target, Errors.UNKNOWN_TOPIC_OR_PARTITION));
                 continue;
             }

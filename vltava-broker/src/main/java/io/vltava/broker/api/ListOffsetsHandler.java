@@ -94,7 +94,7 @@ public final class ListOffsetsHandler implements ApiHandler<ListOffsetsRequest> 
         }
         Partition partition = replicaManager.partition(tp);
         if (partition == null) {
-            boolean known = current.topics().get(tp.topic()) != null && current.topics().get(tp.topic()).partitions().containsKey(tp.partition());
+            boolean known = current.topics().hasPartition(tp.topic(), tp.partition());
             result.setErrorCode((known ? Errors.NOT_LEADER_OR_FOLLOWER : Errors.UNKNOWN_TOPIC_OR_PARTITION).code());
             return;
         }

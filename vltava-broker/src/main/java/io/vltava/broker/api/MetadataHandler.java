@@ -37,7 +37,7 @@ import org.apache.kafka.common.requests.MetadataRequest;
  *
  * <p>A missing topic is created when the client allows it and {@code auto.create.topics.enable} is
  * on; the response waits for the creation to commit and then describes the new topic, so clients need
- * no second round trip.
+ * no second round trip. Kafka's internal topics are never created this way.
  *
  * <p>Threading: stateless apart from its collaborators; safe from any event loop.
  */
@@ -98,7 +98,7 @@ public final class MetadataHandler implements ApiHandler<MetadataRequest> {
         List<String> toCreate = new ArrayList<>();
         if (autoCreateTopics && data.allowAutoTopicCreation()) {
             for (String name : names) {
-                if (name != null && current.topics().get(name) == null && TopicNames.isValid(name)) {
+                if (name != null && current.topics().get(name) == null && TopicNames.isValid(name) && !TopicNames.isInternal(name)) {
                     toCreate.add(name);
                 }
             }

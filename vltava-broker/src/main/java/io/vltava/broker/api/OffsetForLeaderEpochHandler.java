@@ -51,8 +51,7 @@ public final class OffsetForLeaderEpochHandler implements ApiHandler<OffsetsForL
                         .setLeaderEpoch(LeaderEpochCache.UNDEFINED_EPOCH).setEndOffset(LeaderEpochCache.UNDEFINED_EPOCH_OFFSET);
                 Partition partition = replicaManager.partition(new TopicPartition(topic.topic(), asked.partition()));
                 if (partition == null) {
-                    boolean known = current.topics().get(topic.topic()) != null
-                            && current.topics().get(topic.topic()).partitions().containsKey(asked.partition());
+                    boolean known = current.topics().hasPartition(topic.topic(), asked.partition());
                     result.setErrorCode((known ? Errors.NOT_LEADER_OR_FOLLOWER : Errors.UNKNOWN_TOPIC_OR_PARTITION).code());
                 } else {
                     try {

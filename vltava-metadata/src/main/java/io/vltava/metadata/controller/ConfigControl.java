@@ -4,11 +4,13 @@ import io.vltava.common.config.ConfigException;
 import io.vltava.common.config.ConfigKey;
 import io.vltava.common.config.ConfigType;
 import io.vltava.common.config.TopicConfigs;
+import io.vltava.common.topic.TopicNames;
 import io.vltava.metadata.image.ConfigResource;
 import io.vltava.metadata.image.MetadataImage;
 import io.vltava.metadata.record.ConfigRecord;
 import io.vltava.metadata.record.ConfigResourceType;
 import io.vltava.metadata.record.MetadataRecord;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -55,7 +57,7 @@ final class ConfigControl {
             if (key.isEmpty()) {
                 return new ApiError(Errors.INVALID_CONFIG, "Unknown topic config name: " + entry.getKey());
             }
-            if (entry.getValue().length() > MAX_VALUE_BYTES) {
+            if (entry.getValue().getBytes(StandardCharsets.UTF_8).length > MAX_VALUE_BYTES) {
                 return new ApiError(Errors.INVALID_CONFIG, "The value of " + entry.getKey() + " is longer than " + MAX_VALUE_BYTES + " bytes");
             }
             try {
@@ -71,6 +73,10 @@ final class ConfigControl {
             return new ApiError(Errors.INVALID_CONFIG, "conflict topic config setting min.compaction.lag.ms (" + minLag
                     + ") > max.compaction.lag.ms (" + maxLag + ")");
         }
+        if (Boolean.TRUE.equals(parsed.get(TopicConfigs.REMOTE_STORAGE_ENABLE))) {
+            return new ApiError(Errors.INVALID_CONFIG, "Tiered Storage functionality is disabled in the broker. "
+                    + "Topic cannot be configured with remote log storage.");
+        }
         return null;
     }
 
@@ -78,14 +84,8 @@ final class ConfigControl {
                                                                                         IncrementalAlterConfigsRequestData request) {
         IncrementalAlterConfigsResponseData response = new IncrementalAlterConfigsResponseData();
         List<MetadataRecord> records = new ArrayList<>();
-        Set<ConfigResource> seen = new HashSet<>();
-        Set<ConfigResource> duplicates = new HashSet<>();
-        for (AlterConfigsResource resource : request.resources()) {
-            ConfigResource key = resourceKey(resource.resourceType(), resource.resourceName());
-            if (key != null && !seen.add(key)) {
-                duplicates.add(key);
-            }
-        }
+        Set<ConfigResource> duplicates = duplicates(request.resources().stream()
+                .map(resource -> resourceKey(resource.resourceType(), resource.resourceName())).toList());
         for (AlterConfigsResource resource : request.resources()) {
             ConfigResource key = resourceKey(resource.resourceType(), resource.resourceName());
             ApiError error;
@@ -116,24 +116,26 @@ final class ConfigControl {
             if (!keys.add(config.name())) {
                 return new ApiError(Errors.INVALID_REQUEST, "Duplicate config key " + config.name() + " in the request");
             }
+            if (config.configOperation() == OP_DELETE) {
+                // Deleting a key that is not set, even an unknown one, is a no-op (as in Kafka).
+                updated.remove(config.name());
+                continue;
+            }
+            if (config.value() == null) {
+                return new ApiError(Errors.INVALID_REQUEST, "Null value not supported for : " + config.name());
+            }
             Optional<ConfigKey> definition = TopicConfigs.DEFINITION.key(config.name());
             if (definition.isEmpty()) {
                 return new ApiError(Errors.INVALID_CONFIG, "Unknown topic config name: " + config.name());
             }
             switch (config.configOperation()) {
-                case OP_SET -> {
-                    if (config.value() == null) {
-                        return new ApiError(Errors.INVALID_CONFIG, "Null value not supported for topic configs: " + config.name());
-                    }
-                    updated.put(config.name(), config.value());
-                }
-                case OP_DELETE -> updated.remove(config.name());
+                case OP_SET -> updated.put(config.name(), config.value());
                 case OP_APPEND, OP_SUBTRACT -> {
                     if (definition.get().type() != ConfigType.LIST) {
                         return new ApiError(Errors.INVALID_CONFIG, "Config value append is not allowed for config key: " + config.name());
                     }
                     Set<String> items = new LinkedHashSet<>(currentList(definition.get(), updated.get(config.name())));
-                    List<String> change = config.value() == null ? List.of() : listOf(config.value());
+                    List<String> change = listOf(config.value());
                     if (config.configOperation() == OP_APPEND) {
                         items.addAll(change);
                     } else {
@@ -162,14 +164,22 @@ final class ConfigControl {
     static ControllerResult<AlterConfigsResponseData> alterConfigs(MetadataImage image, AlterConfigsRequestData request) {
         AlterConfigsResponseData response = new AlterConfigsResponseData();
         List<MetadataRecord> records = new ArrayList<>();
+        Set<ConfigResource> duplicates = duplicates(request.resources().stream()
+                .map(resource -> resourceKey(resource.resourceType(), resource.resourceName())).toList());
         for (AlterConfigsRequestData.AlterConfigsResource resource : request.resources()) {
             ConfigResource key = resourceKey(resource.resourceType(), resource.resourceName());
-            ApiError error = checkResource(resource.resourceType(), key);
+            ApiError error = key != null && duplicates.contains(key)
+                    ? new ApiError(Errors.INVALID_REQUEST, "Duplicate resource in the request: " + resource.resourceName())
+                    : checkResource(resource.resourceType(), key);
             if (error == null) {
                 Map<String, String> updated = new LinkedHashMap<>();
                 for (AlterConfigsRequestData.AlterableConfig config : resource.configs()) {
+                    if (updated.containsKey(config.name())) {
+                        error = new ApiError(Errors.INVALID_REQUEST, "Duplicate config key " + config.name() + " in the request");
+                        break;
+                    }
                     if (config.value() == null) {
-                        error = new ApiError(Errors.INVALID_CONFIG, "Null value not supported for topic configs: " + config.name());
+                        error = new ApiError(Errors.INVALID_REQUEST, "Null value not supported for : " + config.name());
                         break;
                     }
                     updated.put(config.name(), config.value());
@@ -201,7 +211,25 @@ final class ConfigControl {
         if (key == null) {
             return new ApiError(Errors.INVALID_REQUEST, "Unsupported resource type " + resourceType);
         }
+        if (key.name() == null || key.name().isEmpty()) {
+            return new ApiError(Errors.INVALID_REQUEST, "Default topic resources are not allowed.");
+        }
+        String invalidName = TopicNames.invalidReason(key.name());
+        if (invalidName != null) {
+            return new ApiError(Errors.INVALID_TOPIC_EXCEPTION, invalidName);
+        }
         return null;
+    }
+
+    private static Set<ConfigResource> duplicates(List<ConfigResource> resources) {
+        Set<ConfigResource> seen = new HashSet<>();
+        Set<ConfigResource> duplicates = new HashSet<>();
+        for (ConfigResource key : resources) {
+            if (key != null && !seen.add(key)) {
+                duplicates.add(key);
+            }
+        }
+        return duplicates;
     }
 
     private static void addChanges(ConfigResource key, Map<String, String> current, Map<String, String> updated, List<MetadataRecord> records) {

@@ -13,9 +13,11 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
+import org.apache.kafka.common.errors.NotControllerException;
 import org.apache.kafka.common.message.AlterConfigsRequestData;
 import org.apache.kafka.common.message.AlterConfigsResponseData;
 import org.apache.kafka.common.message.CreatePartitionsRequestData.CreatePartitionsTopic;
@@ -48,6 +50,8 @@ public final class QuorumController implements AutoCloseable {
     private final MetadataLog metadataLog;
     private final TopicControl topics;
     private final ExecutorService thread;
+    /** An append that timed out and may still commit; touched only on the controller thread. */
+    private CompletableFuture<Long> unsettledAppend;
 
     public QuorumController(ControllerConfig config, MetadataLog metadataLog) {
         this.config = config;
@@ -98,13 +102,31 @@ public final class QuorumController implements AutoCloseable {
         });
     }
 
+    /**
+     * Waits for an append that timed out earlier to commit or fail, so that no operation runs on an
+     * image missing records that may still commit.
+     */
+    private void settlePreviousAppend() throws InterruptedException, ExecutionException, TimeoutException {
+        if (unsettledAppend != null) {
+            try {
+                unsettledAppend.get(config.operationTimeoutMs(), TimeUnit.MILLISECONDS);
+            } catch (ExecutionException e) {
+                log.warn("An earlier metadata append failed", e.getCause());
+            }
+            unsettledAppend = null;
+        }
+    }
+
     private <T> CompletableFuture<T> run(String name, Function<MetadataImage, ControllerResult<T>> operation) {
         CompletableFuture<T> result = new CompletableFuture<>();
-        thread.execute(() -> {
+        PendingOperation pending = new PendingOperation(name, result, () -> {
             try {
+                settlePreviousAppend();
                 ControllerResult<T> outcome = operation.apply(metadataLog.image());
                 if (!outcome.records().isEmpty()) {
-                    metadataLog.append(outcome.records()).get(config.operationTimeoutMs(), TimeUnit.MILLISECONDS);
+                    unsettledAppend = metadataLog.append(outcome.records());
+                    unsettledAppend.get(config.operationTimeoutMs(), TimeUnit.MILLISECONDS);
+                    unsettledAppend = null;
                 }
                 result.complete(outcome.response());
             } catch (TimeoutException e) {
@@ -121,12 +143,34 @@ public final class QuorumController implements AutoCloseable {
                 result.completeExceptionally(e);
             }
         });
+        try {
+            thread.execute(pending);
+        } catch (RejectedExecutionException e) {
+            pending.failClosed();
+        }
         return result;
+    }
+
+    /** An operation waiting for the controller thread; failed, not dropped, if the controller closes first. */
+    private record PendingOperation(String name, CompletableFuture<?> result, Runnable body) implements Runnable {
+
+        @Override
+        public void run() {
+            body.run();
+        }
+
+        void failClosed() {
+            result.completeExceptionally(new NotControllerException("The controller closed before running " + name));
+        }
     }
 
     @Override
     public void close() {
-        thread.shutdownNow();
+        for (Runnable dropped : thread.shutdownNow()) {
+            if (dropped instanceof PendingOperation pending) {
+                pending.failClosed();
+            }
+        }
         try {
             thread.awaitTermination(5, TimeUnit.SECONDS);
         } catch (InterruptedException e) {

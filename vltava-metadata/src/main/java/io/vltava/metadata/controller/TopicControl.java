@@ -55,8 +55,11 @@ final class TopicControl {
         Set<String> duplicates = duplicateNames(request);
         int totalPartitions = 0;
         for (CreatableTopic topic : request.topics()) {
-            totalPartitions += topic.numPartitions() == -1 ? config.defaultPartitions() : Math.max(0, topic.numPartitions());
-            totalPartitions += topic.assignments().size();
+            if (!topic.assignments().isEmpty()) {
+                totalPartitions += topic.assignments().size();
+            } else {
+                totalPartitions += topic.numPartitions() == -1 ? config.defaultPartitions() : Math.max(0, topic.numPartitions());
+            }
         }
         Set<String> reported = new HashSet<>();
         for (CreatableTopic topic : request.topics()) {

@@ -1,15 +1,19 @@
 package io.vltava.metadata.image;
 
+import io.vltava.metadata.record.ConfigRecord;
 import io.vltava.metadata.record.MetadataRecord;
 import io.vltava.metadata.record.RemoveTopicRecord;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Keeps the current {@link MetadataImage}: applies each committed run of records to it through a
- * {@link MetadataDelta}, publishes the change, then makes the new image current.
+ * {@link MetadataDelta}, publishes the change, then makes the new image current. A committed record
+ * that cannot apply (the controller never writes one) is skipped and logged rather than stopping the
+ * log: every replica skips it alike.
  *
  * <p>Threading: {@link #apply} and {@link #reset} from the metadata log's single apply thread, and
  * {@link #addPublisher} from any thread, are serialized, so a publisher added late still sees every
@@ -40,7 +44,11 @@ public final class MetadataApplier {
     public synchronized void apply(long offset, List<MetadataRecord> records) {
         MetadataDelta delta = new MetadataDelta(image);
         for (MetadataRecord record : records) {
-            delta.replay(record);
+            try {
+                delta.replay(record);
+            } catch (RuntimeException e) {
+                log.error("Skipping metadata record {} at offset {} that does not apply to the image", record, offset, e);
+            }
         }
         publish(delta, delta.apply(offset));
     }
@@ -50,12 +58,23 @@ public final class MetadataApplier {
         publish(deltaFrom(image, snapshot), snapshot);
     }
 
-    /** A delta that turns {@code from} into {@code to}: everything in {@code to}, and removal of topics gone since. */
+    /**
+     * A delta that turns {@code from} into {@code to}: everything in {@code to}, and removal of topics and configuration
+     * gone since.
+     */
     private static MetadataDelta deltaFrom(MetadataImage from, MetadataImage to) {
         MetadataDelta delta = new MetadataDelta(from);
         for (TopicImage topic : from.topics().byId().values()) {
             if (to.topics().get(topic.id()) == null) {
                 delta.replay(new RemoveTopicRecord(topic.id()));
+            }
+        }
+        for (Map.Entry<ConfigResource, Map<String, String>> resource : from.configs().entrySet()) {
+            Map<String, String> kept = to.configs(resource.getKey());
+            for (String name : resource.getValue().keySet()) {
+                if (!kept.containsKey(name)) {
+                    delta.replay(new ConfigRecord(resource.getKey().type(), resource.getKey().name(), name, null));
+                }
             }
         }
         for (MetadataRecord record : MetadataSnapshot.records(to)) {

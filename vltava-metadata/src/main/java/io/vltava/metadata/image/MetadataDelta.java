@@ -51,11 +51,14 @@ public final class MetadataDelta {
                 topic.changedPartitions().put(r.partitionId(), registration);
             }
             case RemoveTopicRecord r -> {
-                changedTopics.remove(r.topicId());
+                ChangedTopic created = changedTopics.remove(r.topicId());
                 TopicImage existing = base.topics().get(r.topicId());
                 if (existing != null) {
                     deletedTopics.put(r.topicId(), existing);
                     changedConfigs.put(new ConfigResource(ConfigResourceType.TOPIC, existing.name()), new HashMap<>());
+                } else if (created != null) {
+                    // Created earlier in this delta: its configuration goes with it.
+                    changedConfigs.put(new ConfigResource(ConfigResourceType.TOPIC, created.name()), new HashMap<>());
                 }
             }
             case ConfigRecord r -> {

@@ -1,6 +1,7 @@
 package io.vltava.metadata.image;
 
 import java.util.Map;
+import java.util.stream.Collectors;
 
 /**
  * The whole cluster metadata at one point of the metadata log: an immutable value, replaced (never
@@ -18,7 +19,7 @@ public record MetadataImage(long offset, TopicsImage topics, Map<ConfigResource,
     public static final MetadataImage EMPTY = new MetadataImage(-1L, TopicsImage.EMPTY, Map.of(), Map.of(), 0L);
 
     public MetadataImage {
-        configs = Map.copyOf(configs);
+        configs = configs.entrySet().stream().collect(Collectors.toUnmodifiableMap(Map.Entry::getKey, e -> Map.copyOf(e.getValue())));
         brokers = Map.copyOf(brokers);
     }
 

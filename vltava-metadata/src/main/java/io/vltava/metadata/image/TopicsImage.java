@@ -20,4 +20,10 @@ public record TopicsImage(Map<UUID, TopicImage> byId, Map<String, TopicImage> by
     public TopicImage get(UUID id) {
         return byId.get(id);
     }
+
+    /** Whether the topic exists and has this partition. */
+    public boolean hasPartition(String topic, int partition) {
+        TopicImage image = byName.get(topic);
+        return image != null && image.partitions().containsKey(partition);
+    }
 }

@@ -145,6 +145,9 @@ public final class MetadataRecordSerde {
                 int brokerId = in.readInt();
                 UUID incarnation = readUuid(in);
                 int count = in.readInt();
+                if (count < 0 || count > in.available()) {
+                    throw new IllegalArgumentException("Bad endpoint count " + count);
+                }
                 List<RegisterBrokerRecord.BrokerEndpoint> endpoints = new ArrayList<>();
                 for (int i = 0; i < count; i++) {
                     endpoints.add(new RegisterBrokerRecord.BrokerEndpoint(readString(in), readString(in), in.readInt(), readString(in)));
