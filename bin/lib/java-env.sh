@@ -1,5 +1,6 @@
 # Finds a JDK >= 21 for Vltava's scripts and exports JAVA_HOME and JAVA.
-# Order: $JAVA_HOME if it is 21 or newer, then the newest JDK under /usr/lib/jvm.
+# Order: $JAVA_HOME if it is 21 or newer, then the newest JDK under /usr/lib/jvm
+# (or under $VLTAVA_JVM_DIR when that is set).
 # Sourced by bin/vltava and bin/test; prints a clear message and exits 1 when none is found.
 
 vltava_java_major() {
@@ -22,7 +23,7 @@ vltava_find_java() {
         fi
         seen="$seen  JAVA_HOME=$JAVA_HOME (Java ${major:-unknown})\n"
     fi
-    for candidate in /usr/lib/jvm/*; do
+    for candidate in "${VLTAVA_JVM_DIR:-/usr/lib/jvm}"/*; do
         [ -x "$candidate/bin/java" ] && [ -x "$candidate/bin/javac" ] || continue
         [ -L "$candidate" ] && continue
         major=$(vltava_java_major "$candidate/bin/java")
@@ -39,9 +40,9 @@ vltava_find_java() {
             if [ -n "$seen" ]; then
                 printf "Found only:\n%b" "$seen"
             else
-                echo "Looked at \$JAVA_HOME and /usr/lib/jvm/*."
+                echo "Looked at \$JAVA_HOME and ${VLTAVA_JVM_DIR:-/usr/lib/jvm}/*."
             fi
-            echo "Install one (for example: apt-get install openjdk-21-jdk-headless) or set JAVA_HOME to it."
+            echo "Install one (your distribution's openjdk-21 or newer, or Temurin from adoptium.net) and set JAVA_HOME to it."
         } >&2
         exit 1
     fi
