@@ -13,6 +13,7 @@ import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.RejectedExecutionException;
 import org.apache.kafka.common.errors.ApiException;
 import org.apache.kafka.common.protocol.ApiMessage;
 import org.slf4j.Logger;
@@ -132,11 +133,25 @@ final class KafkaConnection extends ChannelInboundHandlerAdapter {
         close();
     }
 
-    /** Dispatches what may be dispatched and writes what is ready, in order. */
+    /**
+     * Writes what is ready and dispatches what may be dispatched, in order. Responses that are ready
+     * are written before the next frame is decoded, so that a frame that closes the connection cannot
+     * drop the answers to the requests before it.
+     */
     private void pump() {
+        writeReady();
         while (!closed && barrier == null && !waiting.isEmpty()) {
             dispatch(waiting.poll());
+            writeReady();
         }
+        if (!reading) {
+            flushIfNeeded();
+        }
+        updateAutoRead();
+    }
+
+    /** Writes the responses at the head of the queue that are ready, or closes if one of them asks to. */
+    private void writeReady() {
         while (!closed && !inFlight.isEmpty() && inFlight.peek().isReady()) {
             InFlight done = inFlight.poll();
             if (done.closeReason != null) {
@@ -150,10 +165,6 @@ final class KafkaConnection extends ChannelInboundHandlerAdapter {
                 unflushed = true;
             }
         }
-        if (!reading) {
-            flushIfNeeded();
-        }
-        updateAutoRead();
     }
 
     private void dispatch(ByteBuf frame) {
@@ -177,7 +188,13 @@ final class KafkaConnection extends ChannelInboundHandlerAdapter {
         if (!handler.isPipelined(request.apiKey())) {
             barrier = slot;
         }
-        future.whenComplete((response, error) -> ctx.executor().execute(() -> onCompleted(slot, future)));
+        future.whenComplete((response, error) -> {
+            try {
+                ctx.executor().execute(() -> onCompleted(slot, future));
+            } catch (RejectedExecutionException e) {
+                slot.discard(); // the event loop has shut down, and the connection with it
+            }
+        });
     }
 
     private CompletableFuture<ApiMessage> handle(RequestContext context, DecodedRequest request) {
@@ -221,6 +238,7 @@ final class KafkaConnection extends ChannelInboundHandlerAdapter {
 
     private void close() {
         if (!closed) {
+            flushIfNeeded(); // responses written before the close still go out
             closed = true;
             releaseWaiting();
             ctx.close();

@@ -18,8 +18,8 @@ import org.apache.kafka.common.requests.RequestHeader;
  * Encodes a response body and its header into one frame with kafka-clients' generated classes.
  *
  * <p>The size is computed first, so the output buffer is allocated once at its exact size. Record
- * data held in memory is copied in; {@link LogSliceRecords} are not: the frame is cut where they go and
- * they are sent from their file.
+ * data is not in that buffer: the frame is cut where records go; {@link LogSliceRecords} are sent from
+ * their file, and records held in memory are copied into a buffer of their own.
  *
  * <p>Threading: stateless; safe from any thread.
  */
@@ -56,7 +56,12 @@ public final class ResponseEncoder {
         }
     }
 
-    /** Writes through kafka-clients' accessor, noting where file slices go instead of copying them. */
+    /**
+     * Writes through kafka-clients' accessor, noting where record data goes instead of writing it:
+     * kafka-clients' generated {@code addSize} counts every records field as zero-copy bytes, so the
+     * frame buffer has no room for any of them. File slices are sent from their file; in-memory
+     * records are copied out here and sent after the bytes before them.
+     */
     private static final class SplicingWriter extends ByteBufferAccessor {
 
         private final List<EncodedResponse.Splice> splices = new ArrayList<>(0);
@@ -68,9 +73,11 @@ public final class ResponseEncoder {
         @Override
         public void writeRecords(BaseRecords records) {
             if (records instanceof LogSliceRecords slice) {
-                splices.add(new EncodedResponse.Splice(buffer().position(), slice));
+                splices.add(EncodedResponse.Splice.ofFile(buffer().position(), slice));
             } else {
-                super.writeRecords(records);
+                ByteBufferAccessor copy = new ByteBufferAccessor(ByteBuffer.allocate(records.sizeInBytes()));
+                copy.writeRecords(records);
+                splices.add(EncodedResponse.Splice.ofCopy(buffer().position(), copy.buffer().flip()));
             }
         }
     }

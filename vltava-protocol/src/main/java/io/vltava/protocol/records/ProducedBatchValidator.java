@@ -64,7 +64,8 @@ public final class ProducedBatchValidator {
             ProduceRequest.validateRecords(produceVersion, memory);
         } catch (ApiException e) {
             throw new BatchValidationException(Errors.forException(e), e.getMessage());
-        } catch (KafkaException e) {
+        } catch (KafkaException | IllegalArgumentException e) {
+            // IllegalArgumentException: kafka-clients reads the codec id for versions before 7 (zstd check), and ids 5-7 are unknown.
             throw new BatchValidationException(Errors.CORRUPT_MESSAGE, e.getMessage());
         }
         MutableRecordBatch first = memory.batches().iterator().next();
@@ -139,31 +140,41 @@ public final class ProducedBatchValidator {
         boolean timestampError = false;
         long maxTimestamp = RecordBatch.NO_TIMESTAMP;
         int index = 0;
-        try (CloseableIterator<Record> records = batch.skipKeyValueIterator(BUFFERS.get())) {
+        try (CloseableIterator<Record> records = batch.isCompressed() ? new CompressedRecordIterator(batch, BUFFERS.get()) : batch.skipKeyValueIterator(BUFFERS.get())) {
             while (records.hasNext()) {
                 Record record = records.next();
                 if (record.offset() != index) {
                     throw new BatchValidationException(Errors.INVALID_RECORD, "Record " + index + " has offset delta "
                             + record.offset() + "; a produced batch must number its records 0..n-1");
                 }
+                long timestamp = record.timestamp();
+                // As in Kafka, at most one error per record, the key checked first.
                 if (rules.compacted() && !record.hasKey()) {
                     errors.add(new RecordError(index, "Compacted topic cannot accept message without key in topic partition"));
-                }
-                long timestamp = record.timestamp();
-                if (!rules.logAppendTime() && timestamp != RecordBatch.NO_TIMESTAMP
-                        && (nowMs - timestamp > rules.timestampBeforeMaxMs() || timestamp - nowMs > rules.timestampAfterMaxMs())) {
+                } else if (!rules.logAppendTime() && timestamp != RecordBatch.NO_TIMESTAMP && (timestamp < 0
+                        || nowMs - timestamp > rules.timestampBeforeMaxMs() || timestamp - nowMs > rules.timestampAfterMaxMs())) {
+                    // A negative timestamp other than "none" (-1) is never valid: kafka-clients refuses to write one.
                     timestampError = true;
                     errors.add(new RecordError(index, "Timestamp " + timestamp + " of message with offset " + index
-                            + " is out of range. The timestamp should be within [" + subtractSaturated(nowMs, rules.timestampBeforeMaxMs())
+                            + " is out of range. The timestamp should be within [" + Math.max(0, subtractSaturated(nowMs, rules.timestampBeforeMaxMs()))
                             + ", " + addSaturated(nowMs, rules.timestampAfterMaxMs()) + "]"));
                 }
                 maxTimestamp = Math.max(maxTimestamp, timestamp);
                 index++;
             }
+        } catch (BatchValidationException e) {
+            throw e;
         } catch (InvalidRecordException | CorruptRecordException e) {
             throw new BatchValidationException(Errors.INVALID_RECORD, e.getMessage());
-        } catch (KafkaException | IllegalArgumentException | IllegalStateException e) {
+        } catch (RuntimeException e) {
+            // Decompressors fail on corrupt input with exceptions of their own (LZ4Exception, ...).
             throw new BatchValidationException(Errors.CORRUPT_MESSAGE, "Cannot read the records: " + e.getMessage());
+        } catch (Error e) {
+            // snappy-java reports a corrupt chunk header with SnappyError; the JVM's own errors go on.
+            if (e instanceof VirtualMachineError) {
+                throw e;
+            }
+            throw new BatchValidationException(Errors.CORRUPT_MESSAGE, "Cannot decompress the records: " + e);
         }
         if (index != batch.countOrNull()) {
             throw new BatchValidationException(Errors.INVALID_RECORD, "The batch declares " + batch.countOrNull() + " records but holds " + index);
@@ -207,6 +218,9 @@ public final class ProducedBatchValidator {
                 Record record = it.next();
                 builder.appendWithOffset(record.offset(), record.timestamp(), record.key(), record.value(), record.headers());
             }
+        } catch (RuntimeException e) {
+            // e.g. a negative client timestamp on a LogAppendTime topic, which the builder refuses
+            throw new BatchValidationException(Errors.INVALID_RECORD, "Cannot rebuild the batch: " + e.getMessage());
         }
         return builder.build().buffer();
     }
