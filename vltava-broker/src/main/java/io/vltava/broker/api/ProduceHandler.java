@@ -99,12 +99,16 @@ public final class ProduceHandler implements ApiHandler<ProduceRequest> {
             if (topic == null) {
                 return fail(result, Errors.UNKNOWN_TOPIC_ID, null);
             }
+            if (!current.topics().hasPartition(topic, data.index())) {
+                // As Kafka: a partition the metadata does not have is unknown, even if its topic exists.
+                return fail(result, Errors.UNKNOWN_TOPIC_OR_PARTITION, null);
+            }
             if (acks != -1 && acks != 0 && acks != 1) {
                 return fail(result, Errors.INVALID_REQUIRED_ACKS, null);
             }
             partition = replicaManager.partition(new TopicPartition(topic, data.index()));
             if (partition == null) {
-                return fail(result, current.topics().get(topic) != null ? Errors.NOT_LEADER_OR_FOLLOWER : Errors.UNKNOWN_TOPIC_OR_PARTITION, null);
+                return fail(result, Errors.NOT_LEADER_OR_FOLLOWER, null);
             }
             if (TopicNames.isInternal(topic) && !ADMIN_CLIENT_ID.equals(context.clientId())) {
                 return fail(result, Errors.INVALID_TOPIC_EXCEPTION, "Cannot append to internal topic " + topic);

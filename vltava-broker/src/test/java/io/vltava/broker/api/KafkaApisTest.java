@@ -1,0 +1,59 @@
+package io.vltava.broker.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.vltava.broker.producer.ProducerIdManager;
+import io.vltava.metadata.controller.ProducerIdBlock;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import org.apache.kafka.common.message.ApiVersionsResponseData;
+import org.apache.kafka.common.message.ApiVersionsResponseData.ApiVersion;
+import org.apache.kafka.common.message.InitProducerIdRequestData;
+import org.apache.kafka.common.message.InitProducerIdResponseData;
+import org.apache.kafka.common.protocol.ApiKeys;
+import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.requests.ApiVersionsRequest;
+import org.apache.kafka.common.requests.InitProducerIdRequest;
+import org.junit.jupiter.api.Test;
+
+class KafkaApisTest {
+
+    private static InitProducerIdHandler initProducerId() {
+        return new InitProducerIdHandler(new ProducerIdManager(() -> CompletableFuture.completedFuture(new ProducerIdBlock(0, 10))));
+    }
+
+    @Test
+    void servesTheApisOfItsHandlersAndPipelinesOnlyProduceAndFetch() {
+        KafkaApis apis = new KafkaApis(List.of(initProducerId(), new ApiVersionsHandler(Set.of(ApiKeys.INIT_PRODUCER_ID, ApiKeys.API_VERSIONS))));
+
+        assertThat(apis.servedApis()).containsExactlyInAnyOrder(ApiKeys.INIT_PRODUCER_ID, ApiKeys.API_VERSIONS);
+        assertThat(apis.isPipelined(ApiKeys.PRODUCE)).isTrue();
+        assertThat(apis.isPipelined(ApiKeys.FETCH)).isTrue();
+        assertThat(apis.isPipelined(ApiKeys.METADATA)).isFalse();
+        assertThat(apis.isPipelined(ApiKeys.INIT_PRODUCER_ID)).isFalse();
+    }
+
+    @Test
+    void dispatchesEachRequestToTheHandlerOfItsApi() {
+        KafkaApis apis = new KafkaApis(List.of(initProducerId(), new ApiVersionsHandler(Set.of(ApiKeys.INIT_PRODUCER_ID, ApiKeys.API_VERSIONS))));
+
+        InitProducerIdRequest init = new InitProducerIdRequest.Builder(new InitProducerIdRequestData().setTransactionalId(null).setTransactionTimeoutMs(60_000)
+                .setProducerId(-1).setProducerEpoch((short) -1)).build((short) 4);
+        InitProducerIdResponseData initResponse = Requests.done(apis.handle(Requests.context(ApiKeys.INIT_PRODUCER_ID, (short) 4, "p", null), init));
+        assertThat(initResponse.producerId()).isZero();
+
+        ApiVersionsRequest versions = new ApiVersionsRequest.Builder().build((short) 3);
+        ApiVersionsResponseData versionsResponse = Requests.done(apis.handle(Requests.context(ApiKeys.API_VERSIONS, (short) 3, "p", null), versions));
+        assertThat(Errors.forCode(versionsResponse.errorCode())).isEqualTo(Errors.NONE);
+        assertThat(versionsResponse.apiKeys()).extracting(ApiVersion::apiKey)
+                .containsExactlyInAnyOrder(ApiKeys.INIT_PRODUCER_ID.id, ApiKeys.API_VERSIONS.id);
+    }
+
+    @Test
+    void refusesTwoHandlersForOneApi() {
+        assertThatThrownBy(() -> new KafkaApis(List.of(initProducerId(), initProducerId())))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("INIT_PRODUCER_ID");
+    }
+}
