@@ -28,7 +28,7 @@ final class ReplicaPlacer {
         for (int p = first; p < first + count; p++) {
             List<Integer> replicas = new ArrayList<>(rf);
             for (int r = 0; r < rf; r++) {
-                replicas.add(brokers.get(Math.floorMod(start + p + r, n)));
+                replicas.add(brokers.get((int) Math.floorMod((long) start + p + r, n)));
             }
             placements.add(replicas);
         }
