@@ -4,9 +4,16 @@
 # Sourced by bin/vltava and bin/test; prints a clear message and exits 1 when none is found.
 
 vltava_java_major() {
-    # Prints the major version of the java binary in $1, or nothing if it cannot run.
-    local version
-    version=$("$1" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java\.specification\.version = //p' | head -n 1)
+    # Prints the major version of the java binary in $1, or nothing if it cannot run. Reads the JDK's
+    # release file when there is one (instant), else asks the JVM.
+    local version home
+    home="$(dirname "$(dirname "$1")")"
+    if [ -f "$home/release" ]; then
+        version=$(sed -n 's/^JAVA_VERSION="\([^"]*\)"/\1/p' "$home/release" | head -n 1)
+    fi
+    if [ -z "${version:-}" ]; then
+        version=$("$1" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java\.specification\.version = //p' | head -n 1)
+    fi
     case "$version" in
         1.*) echo "${version#1.}" | cut -d. -f1 ;;
         *) echo "$version" | cut -d. -f1 ;;
