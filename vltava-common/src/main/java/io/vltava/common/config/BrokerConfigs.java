@@ -95,8 +95,10 @@ public final class BrokerConfigs {
             .define(DELETE_TOPIC_ENABLE, BOOLEAN, true, "Allow topics to be deleted.")
             .define(MESSAGE_MAX_BYTES, INT, 1_048_588, Validator.atLeast(0), "Largest record batch a topic accepts unless it sets max.message.bytes.")
             .define(SOCKET_REQUEST_MAX_BYTES, INT, 104_857_600, Validator.atLeast(1), "Largest request accepted; a larger size prefix closes the connection.")
-            .define(SOCKET_SEND_BUFFER_BYTES, INT, 102_400, Validator.atLeast(-1), "SO_SNDBUF of client connections; -1 for the system default.")
-            .define(SOCKET_RECEIVE_BUFFER_BYTES, INT, 102_400, Validator.atLeast(-1), "SO_RCVBUF of client connections; -1 for the system default.")
+            .define(SOCKET_SEND_BUFFER_BYTES, INT, -1, Validator.atLeast(-1),
+                    "SO_SNDBUF of client connections; -1 (unlike Kafka's 102400) lets the system size it, which is faster.")
+            .define(SOCKET_RECEIVE_BUFFER_BYTES, INT, -1, Validator.atLeast(-1),
+                    "SO_RCVBUF of client connections; -1 (unlike Kafka's 102400) lets the system size it, which is faster.")
             .define(NUM_NETWORK_THREADS, INT, null, Validator.atLeast(1), "Threads serving connections and requests; defaults to the number of CPU cores.")
             .define(CONNECTIONS_MAX_IDLE_MS, LONG, 600_000L, Validator.atLeast(1), "Close connections idle for this long.")
             .define(FETCH_MAX_BYTES, INT, 57_671_680, Validator.atLeast(1024), "Largest fetch response, whatever the client asks for.")
