@@ -1,16 +1,14 @@
 package io.vltava.server;
 
+import io.vltava.common.io.AtomicFile;
 import java.io.IOException;
 import java.io.Reader;
+import java.io.StringWriter;
 import java.io.UncheckedIOException;
-import java.io.Writer;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.Base64;
 import java.util.List;
 import java.util.Objects;
@@ -100,19 +98,14 @@ public record MetaProperties(String clusterId, int nodeId, String directoryId) {
     static void write(Path dir, MetaProperties meta) {
         try {
             Files.createDirectories(dir);
-            Path tmp = dir.resolve(FILE_NAME + ".tmp");
             Properties properties = new Properties();
             properties.setProperty("version", "1");
             properties.setProperty("cluster.id", meta.clusterId());
             properties.setProperty("node.id", Integer.toString(meta.nodeId()));
             properties.setProperty("directory.id", Objects.requireNonNull(meta.directoryId()));
-            try (Writer writer = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
-                properties.store(writer, "Written by Vltava; identifies this log directory");
-            }
-            try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
-                channel.force(true);
-            }
-            Files.move(tmp, dir.resolve(FILE_NAME), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            StringWriter text = new StringWriter();
+            properties.store(text, "Written by Vltava; identifies this log directory");
+            AtomicFile.write(dir.resolve(FILE_NAME), text.toString().getBytes(StandardCharsets.UTF_8));
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot write " + dir.resolve(FILE_NAME).toAbsolutePath(), e);
         }

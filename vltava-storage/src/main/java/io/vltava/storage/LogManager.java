@@ -1,9 +1,9 @@
 package io.vltava.storage;
 
+import io.vltava.common.io.AtomicFile;
 import io.vltava.common.time.Time;
 import io.vltava.common.topic.TopicNames;
 import io.vltava.common.topic.TopicPartition;
-import io.vltava.storage.checkpoint.CheckpointFile;
 import io.vltava.storage.checkpoint.OffsetCheckpointFile;
 import io.vltava.storage.log.LogConfig;
 import io.vltava.storage.log.LogFlusher;
@@ -25,6 +25,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -98,11 +99,11 @@ public final class LogManager implements AutoCloseable {
                 manager.directories.put(path, LogDirectory.open(path));
             }
             manager.loadLogs(configFor);
+            manager.schedule();
         } catch (RuntimeException e) {
             manager.abandon();
             throw e;
         }
-        manager.schedule();
         return manager;
     }
 
@@ -130,22 +131,32 @@ public final class LogManager implements AutoCloseable {
             }
         }
         ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Runtime.getRuntime().availableProcessors()));
+        RuntimeException failure = null;
         try {
             for (Future<PartitionLog> loaded : pool.invokeAll(loads)) {
-                PartitionLog partitionLog = loaded.get();
-                PartitionLog previous = logs.putIfAbsent(partitionLog.topicPartition(), partitionLog);
-                if (previous != null) {
-                    throw new IllegalStateException("Partition " + partitionLog.topicPartition() + " has a log in both " + previous.dir()
-                            + " and " + partitionLog.dir());
+                try {
+                    PartitionLog partitionLog = loaded.get();
+                    PartitionLog previous = logs.putIfAbsent(partitionLog.topicPartition(), partitionLog);
+                    if (previous != null) {
+                        partitionLog.closeWithoutFlush();
+                        failure = new IllegalStateException("Partition " + partitionLog.topicPartition() + " has a log in both "
+                                + previous.dir() + " and " + partitionLog.dir());
+                    }
+                } catch (ExecutionException e) {
+                    if (failure == null) {
+                        failure = new IllegalStateException("Cannot load a log: " + e.getCause().getMessage(), e.getCause());
+                    }
                 }
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IllegalStateException("Interrupted while loading logs", e);
-        } catch (ExecutionException e) {
-            throw new IllegalStateException("Cannot load a log: " + e.getCause().getMessage(), e.getCause());
+            failure = new IllegalStateException("Interrupted while loading logs", e);
         } finally {
             pool.shutdownNow();
+        }
+        if (failure != null) {
+            // The logs loaded so far are in the map; abandon() closes them.
+            throw failure;
         }
         for (LogDirectory directory : directories.values()) {
             directory.clearCleanShutdown();
@@ -211,7 +222,7 @@ public final class LogManager implements AutoCloseable {
         Path renamed = removed.dir().resolveSibling(tp + "." + UUID.randomUUID().toString().replace("-", "") + DELETE_SUFFIX);
         try {
             Files.move(removed.dir(), renamed);
-            CheckpointFile.fsyncDirectory(renamed.getParent());
+            AtomicFile.fsyncDirectory(renamed.getParent());
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot delete the log of " + tp, e);
         }
@@ -300,23 +311,28 @@ public final class LogManager implements AutoCloseable {
         }
         closed = true;
         stopScheduler();
+        Set<Path> uncleanDirectories = new HashSet<>();
         for (PartitionLog partitionLog : logs.values()) {
-            partitionLog.close();
+            if (!partitionLog.close()) {
+                uncleanDirectories.add(partitionLog.dir().getParent());
+            }
         }
         for (PartitionLog deleted : awaitingRemoval) {
             deleted.closeWithoutFlush();
         }
-        boolean clean = true;
+        boolean checkpointed = true;
         try {
             checkpoint();
         } catch (IOException | RuntimeException e) {
-            clean = false;
+            checkpointed = false;
             log.error("Cannot write the checkpoints at shutdown; logs will be recovered at the next start", e);
         }
         for (LogDirectory directory : directories.values()) {
             directory.flusher().close();
-            if (clean) {
+            if (checkpointed && !uncleanDirectories.contains(directory.path())) {
                 directory.markCleanShutdown();
+            } else {
+                log.warn("{} was not shut down cleanly; its logs will be recovered at the next start", directory.path());
             }
         }
         releaseDirectories();
@@ -469,7 +485,7 @@ public final class LogManager implements AutoCloseable {
         void clearCleanShutdown() {
             try {
                 Files.deleteIfExists(path.resolve(CLEAN_SHUTDOWN_FILE));
-                CheckpointFile.fsyncDirectory(path);
+                AtomicFile.fsyncDirectory(path);
             } catch (IOException e) {
                 throw new UncheckedIOException("Cannot remove the clean shutdown marker of " + path, e);
             }
@@ -478,7 +494,7 @@ public final class LogManager implements AutoCloseable {
         void markCleanShutdown() {
             try {
                 Files.createFile(path.resolve(CLEAN_SHUTDOWN_FILE));
-                CheckpointFile.fsyncDirectory(path);
+                AtomicFile.fsyncDirectory(path);
             } catch (IOException e) {
                 log.error("Cannot write the clean shutdown marker of {}", path, e);
             }

@@ -3,6 +3,7 @@ package io.vltava.broker.partition;
 import io.vltava.storage.log.LogOffsetMetadata;
 import java.util.List;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -12,7 +13,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * A fetch that found less than its {@code min.bytes} and waits, up to its {@code max.wait.ms}, for
  * data to arrive. Appends to its partitions wake it; it completes once the bytes available below the
  * high watermarks reach {@code min.bytes}, when one of its partitions changes in a way that needs an
- * answer (log truncated, segment rolled, leadership lost, partition deleted), or when time runs out.
+ * answer (high watermark behind the read position, segment rolled, leadership lost, partition deleted), or when time runs out.
  * Completion runs the fetch's read again on the fetch's own executor.
  *
  * <p>Threading: {@link #tryComplete} from any thread (appenders); completion happens once.
@@ -96,6 +97,10 @@ public final class DelayedFetch {
         for (Watch watch : watches) {
             watch.partition().removeWaitingFetch(this);
         }
-        executor.execute(onComplete);
+        try {
+            executor.execute(onComplete);
+        } catch (RejectedExecutionException e) {
+            // The connection's event loop is shutting down with the broker: there is no one left to answer.
+        }
     }
 }

@@ -136,16 +136,22 @@ public final class Partition {
                     + ", fewer than the " + minIsr + " required");
         }
         LogAppendInfo info = log.appendAsLeader(batch, current.leaderEpoch());
-        if (!info.duplicate()) {
+        if (info.durable().isDone()) {
             maybeAdvanceHighWatermark();
+        } else {
+            info.durable().thenRun(this::maybeAdvanceHighWatermark);
         }
         return info;
     }
 
-    /** Moves the high watermark to the log end when this broker is the only in-sync replica. */
+    /**
+     * Moves the high watermark as far as the log allows (see {@link PartitionLog#highWatermarkLimit()})
+     * when this broker is the only in-sync replica.
+     */
     private void maybeAdvanceHighWatermark() {
         PartitionRegistration current = registration;
-        if (current.isr().size() == 1 && current.isr().get(0) == localBrokerId && log.maybeIncrementHighWatermark(log.logEndOffset())) {
+        if (current.isr().size() == 1 && current.isr().get(0) == localBrokerId
+                && log.maybeIncrementHighWatermark(log.highWatermarkLimit())) {
             wakeWaitingFetches();
         }
     }

@@ -84,13 +84,18 @@ public final class ReplicaManager implements MetadataPublisher {
                 if (settings == null) {
                     settings = configs.settings(image, topic.name());
                 }
-                PartitionLog partitionLog = logManager.getOrCreateLog(tp, topic.id(), settings.logConfig());
-                Partition partition = new Partition(tp, topic.id(), localBrokerId, partitionLog, registration, settings);
-                if (registration.leader() == localBrokerId) {
-                    partitionLog.assignEpochStartOffset(registration.leaderEpoch());
+                try {
+                    PartitionLog partitionLog = logManager.getOrCreateLog(tp, topic.id(), settings.logConfig());
+                    Partition partition = new Partition(tp, topic.id(), localBrokerId, partitionLog, registration, settings);
+                    if (registration.leader() == localBrokerId) {
+                        partitionLog.assignEpochStartOffset(registration.leaderEpoch());
+                    }
+                    partitions.put(tp, partition);
+                    partition.update(registration);
+                } catch (RuntimeException e) {
+                    // Clients get UNKNOWN_TOPIC_OR_PARTITION / KAFKA_STORAGE_ERROR for it; the others still load.
+                    log.error("Cannot open the log of {}; the partition stays offline on this broker", tp, e);
                 }
-                partitions.put(tp, partition);
-                partition.update(registration);
             }
         }
         for (ConfigResource resource : delta.changedConfigResources()) {
@@ -104,8 +109,8 @@ public final class ReplicaManager implements MetadataPublisher {
             }
         }
         if (!initialised) {
-            initialised = true;
             deleteStrayLogs(image);
+            initialised = true;
         }
     }
 
@@ -121,18 +126,30 @@ public final class ReplicaManager implements MetadataPublisher {
     private void deleteStrayLogs(MetadataImage image) {
         List<TopicPartition> strays = new ArrayList<>();
         for (PartitionLog partitionLog : logManager.logs()) {
-            TopicPartition tp = partitionLog.topicPartition();
-            Partition partition = partitions.get(tp);
-            if (partition == null || partition.log() != partitionLog) {
-                strays.add(tp);
+            if (!assignedHere(image, partitionLog)) {
+                strays.add(partitionLog.topicPartition());
             }
         }
         for (TopicPartition tp : strays) {
             log.info("Deleting the log of {}: the metadata does not assign it to this broker", tp);
-            logManager.deleteLog(tp);
+            try {
+                logManager.deleteLog(tp);
+            } catch (RuntimeException e) {
+                log.error("Cannot delete the stray log of {}", tp, e);
+            }
         }
         if (!strays.isEmpty()) {
             log.info("Deleted {} stray logs at metadata offset {}", strays.size(), image.offset());
         }
+    }
+
+    private boolean assignedHere(MetadataImage image, PartitionLog partitionLog) {
+        TopicPartition tp = partitionLog.topicPartition();
+        TopicImage topic = image.topics().get(tp.topic());
+        if (topic == null || !topic.id().equals(partitionLog.topicId())) {
+            return false;
+        }
+        PartitionRegistration registration = topic.partitions().get(tp.partition());
+        return registration != null && registration.replicas().contains(localBrokerId);
     }
 }

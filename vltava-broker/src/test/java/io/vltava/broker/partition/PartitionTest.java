@@ -2,6 +2,7 @@ package io.vltava.broker.partition;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import io.vltava.broker.LocalBroker;
 import io.vltava.metadata.record.ConfigRecord;
@@ -11,8 +12,10 @@ import io.vltava.metadata.record.TopicRecord;
 import io.vltava.storage.log.LogAppendInfo;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.common.compress.Compression;
 import org.apache.kafka.common.errors.FencedLeaderEpochException;
 import org.apache.kafka.common.errors.NotEnoughReplicasException;
@@ -66,6 +69,21 @@ class PartitionTest {
         partition.appendRecordsToLeader(batch(2), (short) -1);
         assertThat(partition.log().highWatermark()).isEqualTo(5);
         assertThat(partition.log().logEndOffset()).isEqualTo(5);
+    }
+
+    @Test
+    void withFlushMessagesOneTheHighWatermarkMovesOnlyOnceTheRecordsAreFsynced() throws Exception {
+        UUID id = UUID.randomUUID();
+        broker.apply(new TopicRecord("synced", id), new PartitionRecord(id, 0, List.of(1), List.of(1), 1, 0, 0),
+                new ConfigRecord(ConfigResourceType.TOPIC, "synced", "flush.messages", "1"));
+        Partition partition = broker.partition("synced", 0);
+
+        LogAppendInfo info = partition.appendRecordsToLeader(batch(3), (short) -1);
+        assertThat(partition.log().highWatermark()).isLessThanOrEqualTo(partition.log().recoveryPoint());
+
+        info.durable().get(10, TimeUnit.SECONDS);
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(partition.log().highWatermark()).isEqualTo(3));
+        assertThat(partition.log().recoveryPoint()).isEqualTo(3);
     }
 
     @Test

@@ -1,5 +1,6 @@
 package io.vltava.metadata.quorum;
 
+import io.vltava.common.io.AtomicFile;
 import io.vltava.metadata.image.MetadataApplier;
 import io.vltava.metadata.image.MetadataDelta;
 import io.vltava.metadata.image.MetadataImage;
@@ -8,13 +9,9 @@ import io.vltava.metadata.record.MetadataRecord;
 import io.vltava.metadata.record.MetadataRecordSerde;
 import java.io.File;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import org.apache.ratis.io.MD5Hash;
@@ -44,8 +41,6 @@ import org.apache.ratis.util.MD5FileUtil;
  * log order, for committed entries only; snapshots are taken on that thread too.
  */
 final class MetadataStateMachine extends BaseStateMachine {
-
-    private static final String WRITING_SUFFIX = ".writing";
 
     private final SimpleStateMachineStorage storage = new SimpleStateMachineStorage();
     private final MetadataApplier applier;
@@ -115,16 +110,7 @@ final class MetadataStateMachine extends BaseStateMachine {
             return last.getIndex();
         }
         File target = storage.getSnapshotFile(last.getTerm(), last.getIndex());
-        Path tmp = target.toPath().resolveSibling(target.getName() + WRITING_SUFFIX);
-        byte[] bytes = MetadataRecordSerde.encode(MetadataSnapshot.records(image));
-        try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
-            ByteBuffer buffer = ByteBuffer.wrap(bytes);
-            while (buffer.hasRemaining()) {
-                channel.write(buffer);
-            }
-            channel.force(true);
-        }
-        Files.move(tmp, target.toPath(), StandardCopyOption.ATOMIC_MOVE);
+        AtomicFile.write(target.toPath(), MetadataRecordSerde.encode(MetadataSnapshot.records(image)));
         MD5Hash md5 = MD5FileUtil.computeAndSaveMd5ForFile(target);
         storage.updateLatestSnapshot(new SingleFileSnapshotInfo(new FileInfo(target.toPath(), md5), last));
         return last.getIndex();
@@ -151,7 +137,7 @@ final class MetadataStateMachine extends BaseStateMachine {
         if (!Files.isDirectory(dir)) {
             return;
         }
-        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "*" + WRITING_SUFFIX)) {
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "*" + AtomicFile.TMP_SUFFIX)) {
             for (Path file : files) {
                 Files.deleteIfExists(file);
             }

@@ -200,7 +200,7 @@ class RatisMetadataLogTest {
         List<Path> snapshots = snapshots();
         assertThat(snapshots).isNotEmpty();
         assertSameContent(readSnapshot(snapshots.get(snapshots.size() - 1)), before);
-        Path unfinished = Files.writeString(stateMachineDir().resolve("snapshot.1_3.writing"), "half");
+        Path unfinished = Files.writeString(stateMachineDir().resolve("snapshot.1_3.tmp"), "half");
 
         MetadataApplier applier = new MetadataApplier();
         List<Long> published = Collections.synchronizedList(new ArrayList<>());

@@ -1,13 +1,11 @@
 package io.vltava.storage.checkpoint;
 
+import io.vltava.common.io.AtomicFile;
 import java.io.IOException;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -21,8 +19,8 @@ import java.util.List;
  * entry line
  * </pre>
  *
- * A write goes to {@code <file>.tmp}, is fsynced, renamed over the file, and the directory is fsynced,
- * so after a crash the file holds either the old or the new entries.
+ * Writes go through {@link AtomicFile}, so after a crash the file holds either the old or the new
+ * entries.
  *
  * <p>Threading: callers serialize writes to one file; reads may run at any time.
  */
@@ -47,13 +45,7 @@ public final class CheckpointFile {
         for (String entry : entries) {
             text.append(entry).append('\n');
         }
-        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-        try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
-            channel.write(java.nio.ByteBuffer.wrap(text.toString().getBytes(StandardCharsets.UTF_8)));
-            channel.force(true);
-        }
-        Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        fsyncDirectory(file.toAbsolutePath().getParent());
+        AtomicFile.write(file, text.toString().getBytes(StandardCharsets.UTF_8));
     }
 
     /**
@@ -87,12 +79,5 @@ public final class CheckpointFile {
             throw new IOException("Checkpoint file " + file + " announces " + count + " entries but has " + (lines.size() - 2));
         }
         return new ArrayList<>(lines.subList(2, 2 + count));
-    }
-
-    /** Makes a rename or creation in {@code directory} durable. */
-    public static void fsyncDirectory(Path directory) throws IOException {
-        try (FileChannel channel = FileChannel.open(directory, StandardOpenOption.READ)) {
-            channel.force(true);
-        }
     }
 }

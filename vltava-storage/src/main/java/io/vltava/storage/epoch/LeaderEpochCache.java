@@ -104,14 +104,6 @@ public final class LeaderEpochCache {
         }
     }
 
-    /** Forgets everything, before a rebuild from the log. */
-    public synchronized void clear() {
-        if (!epochs.isEmpty()) {
-            epochs.clear();
-            persist();
-        }
-    }
-
     private void persist() {
         List<String> lines = new ArrayList<>(epochs.size());
         epochs.forEach((epoch, offset) -> lines.add(epoch + " " + offset));

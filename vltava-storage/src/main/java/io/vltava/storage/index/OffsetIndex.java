@@ -121,13 +121,6 @@ public final class OffsetIndex implements AutoCloseable {
         entries = n + 1;
     }
 
-    /** Removes every entry whose offset is at least {@code offset}. */
-    public void truncateTo(long offset) {
-        int n = entries;
-        int slot = largestAtMost(offset - 1, n);
-        entries = slot + 1;
-    }
-
     /** Removes every entry. */
     public void clear() {
         entries = 0;
@@ -145,13 +138,6 @@ public final class OffsetIndex implements AutoCloseable {
     public void trimToEntries() {
         remap((long) entries * ENTRY_SIZE);
         maxEntries = entries;
-    }
-
-    /** Grows the file back to {@code maxIndexBytes} so entries can be appended again. */
-    public void reopenForAppend(int maxIndexBytes) {
-        long capacity = Math.max((long) entries * ENTRY_SIZE, maxIndexBytes / ENTRY_SIZE * ENTRY_SIZE);
-        remap(capacity);
-        maxEntries = (int) (capacity / ENTRY_SIZE);
     }
 
     /**

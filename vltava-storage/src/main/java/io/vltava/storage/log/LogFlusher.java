@@ -11,10 +11,11 @@ import org.slf4j.LoggerFactory;
  * Group commit for one log directory: fsyncs logs on a thread of its own and lets every append that
  * arrived while one round of fsyncs ran share the next round.
  *
- * <p>An append that must be durable asks for a flush up to its end offset and gets the future of the
- * next round; all requests made before that round starts are served by it, each log fsynced once,
- * whatever the number of requests. So with {@code flush.messages=1} the cost of durability is one
- * fsync per log per round, not one per batch.
+ * <p>An append that must be durable asks for a flush of its log up to its end offset and gets that
+ * log's future for the next round; all requests made before the round starts are served by it, each
+ * log fsynced once, whatever the number of requests. So with {@code flush.messages=1} the cost of
+ * durability is one fsync per log per round, not one per batch. Each log's future completes on its
+ * own outcome: one failing log does not fail the appends of the others.
  *
  * <p>Threading: {@link #flush} from any thread; rounds run on the flusher's own thread, and the futures
  * complete there.
@@ -26,7 +27,7 @@ public final class LogFlusher implements AutoCloseable {
     private final Object monitor = new Object();
     private final Thread thread;
     private Map<PartitionLog, Long> pending = new HashMap<>();
-    private CompletableFuture<Void> nextRound = new CompletableFuture<>();
+    private Map<PartitionLog, CompletableFuture<Void>> waiting = new HashMap<>();
     private boolean closed;
 
     public LogFlusher(String name) {
@@ -43,14 +44,14 @@ public final class LogFlusher implements AutoCloseable {
             }
             pending.merge(partitionLog, upToOffset, Math::max);
             monitor.notifyAll();
-            return nextRound;
+            return waiting.computeIfAbsent(partitionLog, ignored -> new CompletableFuture<>());
         }
     }
 
     private void run() {
         while (true) {
             Map<PartitionLog, Long> round;
-            CompletableFuture<Void> done;
+            Map<PartitionLog, CompletableFuture<Void>> done;
             synchronized (monitor) {
                 while (pending.isEmpty() && !closed) {
                     try {
@@ -64,23 +65,19 @@ public final class LogFlusher implements AutoCloseable {
                     return;
                 }
                 round = pending;
-                done = nextRound;
+                done = waiting;
                 pending = new HashMap<>();
-                nextRound = new CompletableFuture<>();
+                waiting = new HashMap<>();
             }
-            IOException failure = null;
             for (Map.Entry<PartitionLog, Long> entry : round.entrySet()) {
+                CompletableFuture<Void> future = done.get(entry.getKey());
                 try {
                     entry.getKey().flush(entry.getValue());
-                } catch (IOException e) {
+                    future.complete(null);
+                } catch (IOException | RuntimeException e) {
                     log.error("Flushing {} failed", entry.getKey(), e);
-                    failure = e;
+                    future.completeExceptionally(e);
                 }
-            }
-            if (failure == null) {
-                done.complete(null);
-            } else {
-                done.completeExceptionally(failure);
             }
         }
     }

@@ -1,6 +1,6 @@
 package io.vltava.storage.log;
 
-import io.vltava.storage.checkpoint.CheckpointFile;
+import io.vltava.common.io.AtomicFile;
 import io.vltava.storage.index.OffsetIndex;
 import io.vltava.storage.record.BatchHeader;
 import java.io.IOException;
@@ -10,7 +10,6 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.zip.CRC32C;
 
 /**
  * One segment of a partition's log: a {@code .log} file of record batches exactly as they are served,
@@ -24,7 +23,7 @@ import java.util.zip.CRC32C;
  * <p>Crash behaviour: bytes past the last fsync may be missing or torn after a crash; {@link #recover}
  * validates every batch, truncates at the first bad one and rebuilds the index.
  *
- * <p>Threading: appends, truncation and recovery under the owning log's lock; reads from any thread
+ * <p>Threading: appends and recovery under the owning log's lock; reads from any thread
  * (positional reads, a volatile size, an index whose entry count is published after its bytes).
  */
 public final class LogSegment {
@@ -37,7 +36,6 @@ public final class LogSegment {
     private final FileChannel channel;
     private final OffsetIndex index;
     private final int indexIntervalBytes;
-    private final long createdMs;
     private volatile int size;
     private int bytesSinceLastIndexEntry;
     /** Whether the log file existed when opened but its index file did not. */
@@ -47,27 +45,26 @@ public final class LogSegment {
     private long maxTimestamp = BatchHeader.NO_TIMESTAMP;
     private int maxTimestampPosition = -1;
 
-    private LogSegment(long baseOffset, Path logFile, FileChannel channel, OffsetIndex index, int indexIntervalBytes, long createdMs) throws IOException {
+    private LogSegment(long baseOffset, Path logFile, FileChannel channel, OffsetIndex index, int indexIntervalBytes) throws IOException {
         this.baseOffset = baseOffset;
         this.logFile = logFile;
         this.channel = channel;
         this.index = index;
         this.indexIntervalBytes = indexIntervalBytes;
-        this.createdMs = createdMs;
         this.size = (int) Math.min(channel.size(), Integer.MAX_VALUE);
     }
 
     /** Opens the segment with this base offset in {@code dir}, creating empty files if there are none. */
-    public static LogSegment open(Path dir, long baseOffset, LogConfig config, long nowMs) {
+    public static LogSegment open(Path dir, long baseOffset, LogConfig config) {
         Path logFile = dir.resolve(fileName(baseOffset, LOG_SUFFIX));
         try {
             boolean created = !Files.exists(logFile);
             FileChannel channel = FileChannel.open(logFile, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
             OffsetIndex index = new OffsetIndex(dir.resolve(fileName(baseOffset, INDEX_SUFFIX)), baseOffset, config.segmentIndexBytes());
-            LogSegment segment = new LogSegment(baseOffset, logFile, channel, index, config.indexIntervalBytes(), nowMs);
+            LogSegment segment = new LogSegment(baseOffset, logFile, channel, index, config.indexIntervalBytes());
             if (created) {
-                segment.resetTimestamps(true);
-                CheckpointFile.fsyncDirectory(dir);
+                segment.resetTimestamps();
+                AtomicFile.fsyncDirectory(dir);
             } else {
                 segment.indexLost = index.createdEmpty();
             }
@@ -99,10 +96,6 @@ public final class LogSegment {
         return index;
     }
 
-    long createdMs() {
-        return createdMs;
-    }
-
     /** Whether a batch set of {@code bytes} ending at {@code lastOffset} must go into a new segment. */
     boolean shouldRoll(int bytes, long lastOffset, int maxSegmentBytes) {
         return (long) size + bytes > maxSegmentBytes && size > 0
@@ -112,15 +105,21 @@ public final class LogSegment {
 
     /**
      * Appends batches whose offsets are already assigned; {@code batches} is read from its position to
-     * its limit and left unchanged.
+     * its limit and left unchanged. A failed write is cut off again, so no partial batch stays behind
+     * (if even that fails, the caller fails the log and the next start recovers it).
      */
     void append(ByteBuffer batches) throws IOException {
         int start = batches.position();
         int end = batches.limit();
         int filePosition = size;
         ByteBuffer source = batches.duplicate();
-        while (source.hasRemaining()) {
-            channel.write(source, filePosition + (source.position() - start));
+        try {
+            while (source.hasRemaining()) {
+                channel.write(source, filePosition + (source.position() - start));
+            }
+        } catch (IOException e) {
+            channel.truncate(filePosition);
+            throw e;
         }
         for (int batch = start; batch < end; batch += BatchHeader.sizeInBytes(batches, batch)) {
             int batchSize = BatchHeader.sizeInBytes(batches, batch);
@@ -199,7 +198,7 @@ public final class LogSegment {
     int recover(BatchVisitor visitor) throws IOException {
         index.clear();
         bytesSinceLastIndexEntry = 0;
-        resetTimestamps(true);
+        resetTimestamps();
         long fileSize = channel.size();
         long position = 0;
         long nextOffset = baseOffset;
@@ -248,30 +247,7 @@ public final class LogSegment {
         if (BatchHeader.baseOffset(batch, 0) < minBaseOffset || BatchHeader.lastOffsetDelta(batch, 0) < 0) {
             return false;
         }
-        CRC32C crc = new CRC32C();
-        crc.update(batch.duplicate().position(BatchHeader.ATTRIBUTES_OFFSET));
-        return crc.getValue() == BatchHeader.crc(batch, 0);
-    }
-
-    /**
-     * Removes every batch at or after {@code offset}. The cut is at a batch boundary, so a batch that
-     * straddles the offset is removed whole.
-     *
-     * @return the bytes removed
-     */
-    int truncateTo(long offset) throws IOException {
-        BatchLocation location = locate(offset);
-        if (location == null) {
-            return 0;
-        }
-        int cut = location.position();
-        int removed = size - cut;
-        index.truncateTo(offset);
-        channel.truncate(cut);
-        size = cut;
-        bytesSinceLastIndexEntry = 0;
-        resetTimestamps(false);
-        return removed;
+        return BatchHeader.isCrcValid(batch, 0);
     }
 
     /**
@@ -294,7 +270,7 @@ public final class LogSegment {
     /** The largest batch max timestamp in the segment and the batch holding it (scanned once, then kept up to date). */
     synchronized TimestampSummary timestamps() throws IOException {
         if (!timestampsKnown) {
-            resetTimestamps(true);
+            resetTimestamps();
             FileBatchReader reader = new FileBatchReader(channel, 0, size);
             while (reader.next()) {
                 noteTimestamp(BatchHeader.maxTimestamp(reader.header(), 0), (int) reader.position());
@@ -337,8 +313,9 @@ public final class LogSegment {
         }
     }
 
-    private synchronized void resetTimestamps(boolean known) {
-        timestampsKnown = known;
+    /** Starts the timestamp summary empty and known: the segment is new or about to be read in full. */
+    private synchronized void resetTimestamps() {
+        timestampsKnown = true;
         maxTimestamp = BatchHeader.NO_TIMESTAMP;
         maxTimestampPosition = -1;
     }
@@ -352,11 +329,6 @@ public final class LogSegment {
     /** Called when a newer segment takes over appends: the index gives back its preallocated space. */
     void onRolled() {
         index.trimToEntries();
-    }
-
-    /** Called when this segment becomes the active one again after a truncation. */
-    void reopenForAppend(int maxIndexBytes) {
-        index.reopenForAppend(maxIndexBytes);
     }
 
     /** Closes the files; the data stays on disk. */

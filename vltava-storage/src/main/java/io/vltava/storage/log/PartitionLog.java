@@ -1,8 +1,8 @@
 package io.vltava.storage.log;
 
+import io.vltava.common.io.AtomicFile;
 import io.vltava.common.time.Time;
 import io.vltava.common.topic.TopicPartition;
-import io.vltava.storage.checkpoint.CheckpointFile;
 import io.vltava.storage.epoch.LeaderEpochCache;
 import io.vltava.storage.producer.BatchMetadata;
 import io.vltava.storage.producer.ProducerStateManager;
@@ -36,7 +36,7 @@ import org.slf4j.LoggerFactory;
  * <p>Offsets: {@code logStartOffset <= highWatermark <= logEndOffset}; everything below the
  * {@code recoveryPoint} has been fsynced and is trusted after a crash.
  *
- * <p>Threading: appends, truncation, rolls and loading take the log's lock; reads take none (they use
+ * <p>Threading: appends, rolls and loading take the log's lock; reads take none (they use
  * the volatile offsets and the segments' own thread-safe reads); {@link #flush} runs on the flusher
  * thread.
  */
@@ -63,6 +63,10 @@ public final class PartitionLog {
     private volatile long recoveryPoint;
     private volatile long lastFlushMs;
     private volatile boolean closed;
+    /** Set when a write or fsync failed: the log refuses appends and is recovered at the next start. */
+    private volatile String failure;
+    /** The highest offset an append has asked to have fsynced before it is acknowledged. */
+    private volatile long forcedFlushUpTo;
 
     private PartitionLog(TopicPartition topicPartition, Path dir, UUID topicId, LogConfig config, Time time, LogFlusher flusher) {
         this.topicPartition = topicPartition;
@@ -89,7 +93,7 @@ public final class PartitionLog {
         try {
             if (!Files.isDirectory(dir)) {
                 Files.createDirectories(dir);
-                CheckpointFile.fsyncDirectory(dir.toAbsolutePath().getParent());
+                AtomicFile.fsyncDirectory(dir.toAbsolutePath().getParent());
             }
             PartitionMetadataFile.write(dir, topicId);
             PartitionLog partitionLog = new PartitionLog(topicPartition, dir, topicId, config, time, flusher);
@@ -218,14 +222,15 @@ public final class PartitionLog {
                         + current.segmentBytes() + " bytes");
             }
             LogSegment active = segments.lastEntry().getValue();
-            if (active.shouldRoll(bytes, nextOffset - 1, current.segmentBytes())) {
-                active = roll(firstOffset);
-            }
-            epochs.assign(leaderEpoch, firstOffset);
             try {
+                if (active.shouldRoll(bytes, nextOffset - 1, current.segmentBytes())) {
+                    active = roll(firstOffset);
+                }
+                epochs.assign(leaderEpoch, firstOffset);
                 active.append(records);
-            } catch (IOException e) {
-                throw new LogAppendException(AppendError.STORAGE_ERROR, "Cannot write to " + active.logFile(), e);
+            } catch (IOException | UncheckedIOException e) {
+                markFailed("cannot write to " + active.logFile() + ": " + e.getMessage());
+                throw new LogAppendException(AppendError.STORAGE_ERROR, "Cannot write to the log of " + topicPartition, e);
             }
             for (int batch = start; batch < end; batch += BatchHeader.sizeInBytes(records, batch)) {
                 producers.onAppend(records, batch);
@@ -261,12 +266,24 @@ public final class PartitionLog {
         if (offset <= recoveryPoint || offset - recoveryPoint < config.flushMessages()) {
             return DURABLE_NOW;
         }
+        forcedFlushUpTo = Math.max(forcedFlushUpTo, offset);
         return flusher.flush(this, offset);
+    }
+
+    /**
+     * How far the high watermark may go: the log end, except while appends wait for an fsync the flush
+     * policy forces, when it stays at the recovery point, so that consumers never see records a power
+     * loss could still take away (as in Kafka, where such an append flushes before it returns).
+     */
+    public long highWatermarkLimit() {
+        long end = logEndOffset();
+        long flushed = recoveryPoint;
+        return forcedFlushUpTo > flushed ? Math.min(flushed, end) : end;
     }
 
     private LogSegment roll(long newBaseOffset) {
         LogSegment previous = segments.lastEntry().getValue();
-        LogSegment fresh = LogSegment.open(dir, newBaseOffset, config, time.milliseconds());
+        LogSegment fresh = LogSegment.open(dir, newBaseOffset, config);
         segments.put(newBaseOffset, fresh);
         previous.onRolled();
         producers.takeSnapshot(newBaseOffset);
@@ -385,9 +402,16 @@ public final class PartitionLog {
         }
     }
 
-    /** Fsyncs the segments holding offsets below {@code upToOffset} and moves the recovery point there. */
+    /**
+     * Fsyncs the segments holding offsets below {@code upToOffset} and moves the recovery point there.
+     * A failed fsync fails the log for good: the data it covered may be gone from the page cache, and
+     * a later fsync that succeeds would not bring it back.
+     */
     void flush(long upToOffset) throws IOException {
         long from = recoveryPoint;
+        if (failure != null) {
+            throw new IOException("The log of " + topicPartition + " failed: " + failure);
+        }
         if (upToOffset <= from || closed) {
             return;
         }
@@ -399,10 +423,14 @@ public final class PartitionLog {
             } catch (ClosedChannelException e) {
                 if (closed) {
                     // Closed while we fsynced: close() flushes everything itself, and closeWithoutFlush() is for
-                    // a deleted log. Failing here would fail the whole round, the appends of other logs too.
+                    // a deleted log.
                     return;
                 }
+                markFailed("fsync failed: " + e);
                 throw e;
+            } catch (IOException | UncheckedIOException e) {
+                markFailed("fsync failed: " + e.getMessage());
+                throw e instanceof IOException io ? io : new IOException(e);
             }
         }
         lock.lock();
@@ -434,30 +462,32 @@ public final class PartitionLog {
     }
 
     /**
-     * Flushes everything, writes a producer snapshot at the log end and closes the files, leaving a log
-     * that the next start can trust without recovery.
+     * Flushes everything, writes a producer snapshot at the log end and closes the files.
+     *
+     * @return whether the log is clean: fully flushed, so the next start may trust it without recovery
      */
-    public void close() {
+    public boolean close() {
         lock.lock();
         try {
             if (closed) {
-                return;
+                return failure == null;
             }
             try {
                 flush(logEndOffset());
                 producers.takeSnapshot(logEndOffset());
                 producers.deleteOldSnapshots(PRODUCER_SNAPSHOTS_TO_KEEP);
             } catch (IOException | UncheckedIOException e) {
-                log.error("Cannot flush {} on close; it will be recovered at the next start", topicPartition, e);
+                markFailed("cannot flush on close: " + e.getMessage());
             }
             closed = true;
             for (LogSegment segment : segments.values()) {
                 try {
                     segment.close();
                 } catch (IOException | UncheckedIOException e) {
-                    log.warn("Cannot close {}", segment, e);
+                    markFailed("cannot close " + segment + ": " + e.getMessage());
                 }
             }
+            return failure == null;
         } finally {
             lock.unlock();
         }
@@ -488,6 +518,17 @@ public final class PartitionLog {
         if (closed) {
             throw new LogAppendException(AppendError.STORAGE_ERROR, "The log of " + topicPartition + " is closed");
         }
+        if (failure != null) {
+            throw new LogAppendException(AppendError.STORAGE_ERROR, "The log of " + topicPartition + " failed: " + failure);
+        }
+    }
+
+    /** Takes the log out of service after a write or fsync failure; the next start recovers it. */
+    private void markFailed(String reason) {
+        if (failure == null) {
+            failure = reason;
+            log.error("The log of {} failed and refuses appends until the broker restarts: {}", topicPartition, reason);
+        }
     }
 
     private void load(long checkpointedRecoveryPoint, long checkpointedLogStart, boolean cleanShutdown) throws IOException {
@@ -495,11 +536,11 @@ public final class PartitionLog {
         try {
             deleteTemporaryFiles();
             for (long baseOffset : segmentBaseOffsets()) {
-                segments.put(baseOffset, LogSegment.open(dir, baseOffset, config, time.milliseconds()));
+                segments.put(baseOffset, LogSegment.open(dir, baseOffset, config));
             }
             if (segments.isEmpty()) {
                 long base = Math.max(0, checkpointedLogStart);
-                segments.put(base, LogSegment.open(dir, base, config, time.milliseconds()));
+                segments.put(base, LogSegment.open(dir, base, config));
             }
             logStartOffset = Math.max(checkpointedLogStart, segments.firstKey());
             boolean recovered = cleanShutdown ? checkIndexes() : recoverFrom(checkpointedRecoveryPoint);

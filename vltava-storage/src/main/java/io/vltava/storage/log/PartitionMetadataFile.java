@@ -1,12 +1,11 @@
 package io.vltava.storage.log;
 
-import io.vltava.storage.checkpoint.CheckpointFile;
+import io.vltava.common.io.AtomicFile;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Base64;
 import java.util.Optional;
 import java.util.UUID;
@@ -34,11 +33,7 @@ public final class PartitionMetadataFile {
         if (read(dir).filter(topicId::equals).isPresent()) {
             return;
         }
-        Path file = dir.resolve(FILE_NAME);
-        Path tmp = dir.resolve(FILE_NAME + ".tmp");
-        Files.writeString(tmp, "version: 0\ntopic_id: " + encode(topicId) + "\n", StandardCharsets.UTF_8);
-        Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        CheckpointFile.fsyncDirectory(dir);
+        AtomicFile.write(dir.resolve(FILE_NAME), ("version: 0\ntopic_id: " + encode(topicId) + "\n").getBytes(StandardCharsets.UTF_8));
     }
 
     /** The topic id recorded in {@code dir}, if the file is there and readable. */

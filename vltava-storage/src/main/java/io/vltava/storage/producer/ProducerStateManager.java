@@ -1,17 +1,15 @@
 package io.vltava.storage.producer;
 
-import io.vltava.storage.checkpoint.CheckpointFile;
+import io.vltava.common.io.AtomicFile;
 import io.vltava.storage.log.AppendError;
 import io.vltava.storage.log.LogAppendException;
 import io.vltava.storage.record.BatchHeader;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
@@ -56,7 +54,7 @@ public final class ProducerStateManager {
     }
 
     /** Producers currently remembered. */
-    public int producerCount() {
+    int producerCount() {
         return producers.size();
     }
 
@@ -117,11 +115,6 @@ public final class ProducerStateManager {
         return before - producers.size();
     }
 
-    /** Forgets every producer, before state is rebuilt from the log. */
-    public void clear() {
-        producers.clear();
-    }
-
     /** Writes a snapshot of the current state as of {@code offset} and fsyncs it. */
     public void takeSnapshot(long offset) {
         int size = SNAPSHOT_HEADER_BYTES;
@@ -137,18 +130,9 @@ public final class ProducerStateManager {
             }
         }
         buffer.putInt(2, (int) crc(buffer, 6, size));
-        buffer.flip();
         Path file = snapshotFile(offset);
-        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
         try {
-            try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
-                while (buffer.hasRemaining()) {
-                    channel.write(buffer);
-                }
-                channel.force(true);
-            }
-            Files.move(tmp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-            CheckpointFile.fsyncDirectory(dir);
+            AtomicFile.write(file, buffer.array());
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot write producer snapshot " + file, e);
         }
@@ -186,13 +170,6 @@ public final class ProducerStateManager {
         TreeMap<Long, Path> snapshots = listSnapshots();
         while (snapshots.size() > keep) {
             deleteQuietly(snapshots.pollFirstEntry().getValue());
-        }
-    }
-
-    /** Deletes every snapshot at or above {@code offset}, after the log was truncated to it. */
-    public void deleteSnapshotsFrom(long offset) {
-        for (Path file : listSnapshots().tailMap(offset, true).values()) {
-            deleteQuietly(file);
         }
     }
 

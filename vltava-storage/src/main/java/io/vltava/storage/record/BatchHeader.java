@@ -56,10 +56,7 @@ public final class BatchHeader {
     public static final int NO_SEQUENCE = -1;
     public static final long NO_TIMESTAMP = -1L;
 
-    private static final int COMPRESSION_MASK = 0x07;
     private static final int TIMESTAMP_TYPE_MASK = 0x08;
-    private static final int TRANSACTIONAL_MASK = 0x10;
-    private static final int CONTROL_MASK = 0x20;
 
     private BatchHeader() {
     }
@@ -95,21 +92,8 @@ public final class BatchHeader {
         return buffer.getShort(batch + ATTRIBUTES_OFFSET);
     }
 
-    /** Compression codec id: 0 none, 1 gzip, 2 snappy, 3 lz4, 4 zstd. */
-    public static int compressionCodec(ByteBuffer buffer, int batch) {
-        return attributes(buffer, batch) & COMPRESSION_MASK;
-    }
-
     public static boolean isLogAppendTime(ByteBuffer buffer, int batch) {
         return (attributes(buffer, batch) & TIMESTAMP_TYPE_MASK) != 0;
-    }
-
-    public static boolean isTransactional(ByteBuffer buffer, int batch) {
-        return (attributes(buffer, batch) & TRANSACTIONAL_MASK) != 0;
-    }
-
-    public static boolean isControl(ByteBuffer buffer, int batch) {
-        return (attributes(buffer, batch) & CONTROL_MASK) != 0;
     }
 
     public static int lastOffsetDelta(ByteBuffer buffer, int batch) {
@@ -147,10 +131,6 @@ public final class BatchHeader {
             return NO_SEQUENCE;
         }
         return incrementSequence(base, lastOffsetDelta(buffer, batch));
-    }
-
-    public static int recordCount(ByteBuffer buffer, int batch) {
-        return buffer.getInt(batch + RECORDS_COUNT_OFFSET);
     }
 
     /** {@code sequence + increment}, wrapping past Integer.MAX_VALUE to 0 as Kafka does. */

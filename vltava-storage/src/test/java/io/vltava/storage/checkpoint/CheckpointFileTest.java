@@ -75,9 +75,4 @@ class CheckpointFileTest {
         Files.writeString(file.file(), "0\n-1\n");
         assertThatThrownBy(file::read).isInstanceOf(IOException.class);
     }
-
-    @Test
-    void fsyncDirectoryWorksOnADirectory() throws IOException {
-        CheckpointFile.fsyncDirectory(dir);
-    }
 }

@@ -156,16 +156,6 @@ class LeaderEpochCacheTest {
     }
 
     @Test
-    void clearForgetsEverything() {
-        LeaderEpochCache cache = sample();
-
-        cache.clear();
-
-        assertThat(cache.latestEpoch()).isEqualTo(LeaderEpochCache.UNDEFINED_EPOCH);
-        assertThat(LeaderEpochCache.load(dir).latestEpoch()).isEqualTo(LeaderEpochCache.UNDEFINED_EPOCH);
-    }
-
-    @Test
     void anUnreadableFileLoadsEmpty() throws IOException {
         Files.writeString(dir.resolve(LeaderEpochCache.FILE_NAME), "0\n2\n0 0\nthis is not an entry\n");
 

@@ -129,29 +129,6 @@ class OffsetIndexTest {
     }
 
     @Test
-    void truncateToRemovesEntriesAtOrAboveTheOffset() {
-        OffsetIndex index = withEntries(newIndex(), BASE + 10, 100, BASE + 20, 200, BASE + 30, 300);
-
-        index.truncateTo(BASE + 31);
-        assertThat(index.entries()).isEqualTo(3);
-
-        index.truncateTo(BASE + 25);
-        assertThat(index.entries()).isEqualTo(2);
-        assertThat(index.lookup(Long.MAX_VALUE)).isEqualTo(new OffsetPosition(BASE + 20, 200));
-
-        index.truncateTo(BASE + 20);
-        assertThat(index.entries()).isEqualTo(1);
-        assertThat(index.lastOffset()).isEqualTo(BASE + 10);
-
-        index.truncateTo(BASE);
-        assertThat(index.entries()).isZero();
-        assertThat(index.lookup(BASE + 50)).isEqualTo(new OffsetPosition(BASE, 0));
-
-        index.append(BASE + 5, 50);
-        assertThat(index.lookup(BASE + 50)).isEqualTo(new OffsetPosition(BASE + 5, 50));
-    }
-
-    @Test
     void clearRemovesEveryEntry() {
         OffsetIndex index = withEntries(newIndex(), BASE + 10, 100, BASE + 20, 200);
 
@@ -164,7 +141,7 @@ class OffsetIndexTest {
     }
 
     @Test
-    void trimToEntriesShrinksTheFileAndReopenForAppendGrowsIt() throws IOException {
+    void trimToEntriesShrinksTheFileAndKeepsTheEntries() throws IOException {
         OffsetIndex index = withEntries(newIndex(), BASE + 10, 100, BASE + 20, 200);
 
         index.trimToEntries();
@@ -173,15 +150,7 @@ class OffsetIndexTest {
         assertThat(index.isFull()).isTrue();
         assertThat(index.lookup(BASE + 15)).isEqualTo(new OffsetPosition(BASE + 10, 100));
         assertThat(index.lookup(BASE + 25)).isEqualTo(new OffsetPosition(BASE + 20, 200));
-
-        index.reopenForAppend(MAX_BYTES);
-
-        assertThat(Files.size(index.file())).isEqualTo(MAX_BYTES);
-        assertThat(index.isFull()).isFalse();
         assertThat(index.entries()).isEqualTo(2);
-        index.append(BASE + 30, 300);
-        assertThat(index.lookup(BASE + 35)).isEqualTo(new OffsetPosition(BASE + 30, 300));
-        assertThat(index.lookup(BASE + 15)).isEqualTo(new OffsetPosition(BASE + 10, 100));
     }
 
     @Test
@@ -194,10 +163,6 @@ class OffsetIndexTest {
         assertThat(index.isFull()).isTrue();
         assertThat(index.lookup(BASE + 3)).isEqualTo(new OffsetPosition(BASE, 0));
         index.flush();
-
-        index.reopenForAppend(MAX_BYTES);
-        index.append(BASE + 3, 30);
-        assertThat(index.lookup(BASE + 3)).isEqualTo(new OffsetPosition(BASE + 3, 30));
     }
 
     @Test

@@ -231,4 +231,36 @@ class LogFlusherTest {
         assertThat(info.durable()).isCompletedExceptionally();
         assertThat(log.logEndOffset()).isEqualTo(1);
     }
+
+    @Test
+    void theHighWatermarkMayReachTheLogEndWhenNoFsyncIsForced() {
+        log = TestLogs.open(dir, TestLogs.CONFIG, time, flusher);
+
+        log.appendAsLeader(TestBatches.plain(3), 0);
+
+        assertThat(log.highWatermarkLimit()).isEqualTo(3);
+    }
+
+    @Test
+    void theHighWatermarkWaitsForAForcedFsync() throws Exception {
+        log = TestLogs.open(dir, TestLogs.CONFIG.withFlushMessages(1), time, flusher);
+
+        LogAppendInfo info = log.appendAsLeader(TestBatches.plain(3), 0);
+        info.durable().get(10, TimeUnit.SECONDS);
+
+        assertThat(log.highWatermarkLimit()).isEqualTo(3);
+    }
+
+    @Test
+    void recordsWhoseForcedFsyncFailedNeverBecomeVisible() {
+        log = TestLogs.open(dir, TestLogs.CONFIG.withFlushMessages(1), time, flusher);
+        log.appendAsLeader(TestBatches.plain(2), 0).durable().join();
+        flusher.close();
+
+        LogAppendInfo info = log.appendAsLeader(TestBatches.plain(3), 0);
+
+        assertThat(info.durable()).isCompletedExceptionally();
+        assertThat(log.logEndOffset()).isEqualTo(5);
+        assertThat(log.highWatermarkLimit()).isEqualTo(2);
+    }
 }

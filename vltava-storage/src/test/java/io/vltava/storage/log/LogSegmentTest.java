@@ -38,7 +38,7 @@ class LogSegmentTest {
     }
 
     private LogSegment open(long baseOffset) {
-        LogSegment segment = LogSegment.open(dir, baseOffset, CONFIG, 0L);
+        LogSegment segment = LogSegment.open(dir, baseOffset, CONFIG);
         opened.add(segment);
         return segment;
     }
@@ -307,49 +307,6 @@ class LogSegmentTest {
     }
 
     @Test
-    void truncateToAtABatchBoundaryRemovesTheLaterBatches() throws IOException {
-        LogSegment segment = open(BASE);
-        List<byte[]> batches = appendTen(segment);
-
-        int removed = segment.truncateTo(BASE + 12);
-
-        assertThat(removed).isEqualTo(concat(batches, 4, 10).length);
-        assertThat(segment.size()).isEqualTo(concat(batches, 0, 4).length);
-        assertThat(Files.readAllBytes(segment.logFile())).isEqualTo(concat(batches, 0, 4));
-        assertThat(segment.readNextOffset()).isEqualTo(BASE + 12);
-        assertThat(segment.index().lastOffset()).isLessThan(BASE + 12);
-        // Appends continue after the cut, with index entries again.
-        append(segment, BASE + 12, 3, 5000L);
-        assertThat(segment.readNextOffset()).isEqualTo(BASE + 15);
-        assertThat(segment.locate(BASE + 13).baseOffset()).isEqualTo(BASE + 12);
-    }
-
-    @Test
-    void truncateToRemovesABatchThatStraddlesTheOffsetWhole() throws IOException {
-        LogSegment segment = open(BASE);
-        List<byte[]> batches = appendTen(segment);
-
-        // Offset 113 is the second record of the batch 112..114: that batch goes.
-        int removed = segment.truncateTo(BASE + 13);
-
-        assertThat(removed).isEqualTo(concat(batches, 4, 10).length);
-        assertThat(segment.readNextOffset()).isEqualTo(BASE + 12);
-        assertThat(segment.locate(BASE + 12)).isNull();
-    }
-
-    @Test
-    void truncateToPastTheEndRemovesNothing() throws IOException {
-        LogSegment segment = open(BASE);
-        List<byte[]> batches = appendTen(segment);
-
-        assertThat(segment.truncateTo(BASE + 30)).isZero();
-        assertThat(segment.size()).isEqualTo(concat(batches, 0, 10).length);
-        assertThat(segment.truncateTo(BASE)).isEqualTo(concat(batches, 0, 10).length);
-        assertThat(segment.size()).isZero();
-        assertThat(segment.index().entries()).isZero();
-    }
-
-    @Test
     void tracksTheLargestTimestampAndTheFirstBatchHoldingIt() throws IOException {
         LogSegment segment = open(BASE);
         int size = append(segment, BASE, 1, 500L).length;
@@ -365,9 +322,6 @@ class LogSegmentTest {
         assertThat(reopened.timestamps()).isEqualTo(new LogSegment.TimestampSummary(900L, size));
         append(reopened, BASE + 4, 1, 2000L);
         assertThat(reopened.timestamps()).isEqualTo(new LogSegment.TimestampSummary(2000L, 4 * size));
-
-        reopened.truncateTo(BASE + 2);
-        assertThat(reopened.timestamps()).isEqualTo(new LogSegment.TimestampSummary(900L, size));
     }
 
     @Test
@@ -412,8 +366,6 @@ class LogSegmentTest {
         assertThat(segment.shouldRoll(1, BASE + Integer.MAX_VALUE + 1L, 1000)).as("offsets must fit the index").isTrue();
         segment.onRolled();
         assertThat(segment.shouldRoll(1, BASE + 1, 1000)).as("a full index").isTrue();
-        segment.reopenForAppend(CONFIG.segmentIndexBytes());
-        assertThat(segment.shouldRoll(1, BASE + 1, 1000)).isFalse();
     }
 
     @Test

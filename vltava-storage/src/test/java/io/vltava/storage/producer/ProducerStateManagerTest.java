@@ -265,9 +265,6 @@ class ProducerStateManagerTest {
 
         manager.deleteOldSnapshots(2);
         assertThat(snapshotFiles()).containsExactly(String.format("%020d.snapshot", 30), String.format("%020d.snapshot", 40));
-
-        manager.deleteSnapshotsFrom(40);
-        assertThat(snapshotFiles()).containsExactly(String.format("%020d.snapshot", 30));
     }
 
     @Test

@@ -18,13 +18,9 @@ class BatchHeaderTest {
         assertThat(BatchHeader.batchLength(batch, 0)).isEqualTo(batch.remaining() - BatchHeader.LOG_OVERHEAD);
         assertThat(BatchHeader.magic(batch, 0)).isEqualTo(BatchHeader.MAGIC_V2);
         assertThat(BatchHeader.partitionLeaderEpoch(batch, 0)).isEqualTo(5);
-        assertThat(BatchHeader.compressionCodec(batch, 0)).isZero();
         assertThat(BatchHeader.isLogAppendTime(batch, 0)).isFalse();
-        assertThat(BatchHeader.isTransactional(batch, 0)).isFalse();
-        assertThat(BatchHeader.isControl(batch, 0)).isFalse();
         assertThat(BatchHeader.lastOffsetDelta(batch, 0)).isEqualTo(2);
         assertThat(BatchHeader.lastOffset(batch, 0)).isEqualTo(2);
-        assertThat(BatchHeader.recordCount(batch, 0)).isEqualTo(3);
         assertThat(BatchHeader.baseTimestamp(batch, 0)).isEqualTo(1000L);
         assertThat(BatchHeader.maxTimestamp(batch, 0)).isEqualTo(1002L);
         assertThat(BatchHeader.producerId(batch, 0)).isEqualTo(7L);
@@ -89,7 +85,6 @@ class BatchHeaderTest {
         assertThat(BatchHeader.isLogAppendTime(batch, 0)).isTrue();
         assertThat(BatchHeader.maxTimestamp(batch, 0)).isEqualTo(5000L);
         assertThat(BatchHeader.baseTimestamp(batch, 0)).isEqualTo(1000L);
-        assertThat(BatchHeader.compressionCodec(batch, 0)).isZero();
         assertThat(BatchHeader.isCrcValid(batch, 0)).isTrue();
     }
 
