@@ -32,6 +32,8 @@ import org.apache.kafka.common.record.internal.SimpleRecord;
  * current {@link MetadataImage} as handlers see it.
  *
  * <p>The local broker is node 1 unless a test says otherwise.
+ *
+ * <p>Threading: metadata is applied under a lock and the image is volatile, so handlers on other threads see each applied image; the rest is for the test's thread.
  */
 public final class LocalBroker implements AutoCloseable {
 

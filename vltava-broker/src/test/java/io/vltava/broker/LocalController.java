@@ -12,6 +12,8 @@ import java.util.concurrent.CompletableFuture;
  * A {@link QuorumController} whose metadata log is a {@link LocalBroker}: each append is applied to the
  * broker's image (and so reaches its replica manager) before the append completes, as a one-node
  * quorum would.
+ *
+ * <p>Threading: as QuorumController: call from any thread; futures complete on the controller thread.
  */
 public final class LocalController implements AutoCloseable {
 
@@ -33,7 +35,7 @@ public final class LocalController implements AutoCloseable {
             public void close() {
             }
         };
-        this.controller = new QuorumController(new ControllerConfig(LocalBroker.LOCAL_ID, 1, (short) 1, deleteTopicEnable, 10_000L), log);
+        this.controller = new QuorumController(new ControllerConfig(1, (short) 1, deleteTopicEnable, 10_000L), log);
     }
 
     public QuorumController controller() {

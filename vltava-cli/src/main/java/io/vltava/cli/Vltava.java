@@ -7,6 +7,8 @@ import picocli.CommandLine.Command;
  * The {@code vltava} command: the entry point of {@code bin/vltava}.
  *
  * <p>Exit codes: 0 success, 1 failure at run time, 2 bad usage or configuration.
+ *
+ * <p>Threading: runs on the main thread; the server command then waits there for a stop signal.
  */
 @Command(name = "vltava", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "Vltava: a streaming platform that speaks Apache Kafka's protocol.",

@@ -9,7 +9,6 @@ import io.vltava.protocol.frame.EncodedResponse;
 import io.vltava.protocol.frame.InvalidFrameException;
 import io.vltava.protocol.frame.RequestDecoder;
 import io.vltava.protocol.frame.ResponseEncoder;
-import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -51,7 +50,6 @@ final class KafkaConnection extends ChannelInboundHandlerAdapter {
     private final ArrayDeque<InFlight> inFlight = new ArrayDeque<>();
     private ChannelHandlerContext ctx;
     private String connectionId;
-    private InetSocketAddress clientAddress;
     private InFlight barrier;
     private boolean reading;
     private boolean unflushed;
@@ -67,8 +65,8 @@ final class KafkaConnection extends ChannelInboundHandlerAdapter {
     @Override
     public void channelActive(ChannelHandlerContext ctx) throws Exception {
         this.ctx = ctx;
-        this.clientAddress = (InetSocketAddress) ctx.channel().remoteAddress();
-        this.connectionId = listenerName + "-" + ctx.channel().localAddress() + "-" + clientAddress + "-" + ctx.channel().id().asShortText();
+        this.connectionId = listenerName + "-" + ctx.channel().localAddress() + "-" + ctx.channel().remoteAddress() + "-"
+                + ctx.channel().id().asShortText();
         super.channelActive(ctx);
     }
 
@@ -178,9 +176,8 @@ final class KafkaConnection extends ChannelInboundHandlerAdapter {
         }
         InFlight slot = new InFlight(request);
         inFlight.add(slot);
-        RequestContext context = new RequestContext(request.header(), listenerName, clientAddress, connectionId, System.nanoTime(),
-                ctx.channel().eventLoop());
-        CompletableFuture<ApiMessage> future = handle(context, request);
+        RequestContext context = new RequestContext(request.header(), listenerName, connectionId, ctx.channel().eventLoop());
+        CompletableFuture<? extends ApiMessage> future = handle(context, request);
         if (future.isDone()) {
             slot.complete(future);
             return;
@@ -197,7 +194,7 @@ final class KafkaConnection extends ChannelInboundHandlerAdapter {
         });
     }
 
-    private CompletableFuture<ApiMessage> handle(RequestContext context, DecodedRequest request) {
+    private CompletableFuture<? extends ApiMessage> handle(RequestContext context, DecodedRequest request) {
         try {
             return handler.handle(context, request.body());
         } catch (RuntimeException e) {
@@ -205,7 +202,7 @@ final class KafkaConnection extends ChannelInboundHandlerAdapter {
         }
     }
 
-    private void onCompleted(InFlight slot, CompletableFuture<ApiMessage> future) {
+    private void onCompleted(InFlight slot, CompletableFuture<? extends ApiMessage> future) {
         if (closed) {
             slot.discard();
             return;
@@ -268,7 +265,7 @@ final class KafkaConnection extends ChannelInboundHandlerAdapter {
             return ready;
         }
 
-        void complete(CompletableFuture<ApiMessage> future) {
+        void complete(CompletableFuture<? extends ApiMessage> future) {
             try {
                 ApiMessage body = future.join();
                 if (body != null) {

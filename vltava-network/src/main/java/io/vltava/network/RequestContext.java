@@ -1,21 +1,20 @@
 package io.vltava.network;
 
-import java.net.InetSocketAddress;
 import java.util.concurrent.ScheduledExecutorService;
 import org.apache.kafka.common.requests.RequestHeader;
 
 /**
  * What a request handler knows about where a request came from.
  *
- * @param header        the request header (API, version, correlation id, client id)
- * @param listenerName  the listener the connection was accepted on, e.g. {@code PLAINTEXT}
- * @param clientAddress the peer's address
- * @param connectionId  a name for the connection that is unique while it is open
- * @param receivedNanos monotonic time at which the request was read
- * @param eventLoop     the connection's event loop, for work and timers that belong to this request
+ * <p>Threading: immutable; safe from any thread (work for the request's connection goes to
+ * {@link #eventLoop}).
+ *
+ * @param header       the request header (API, version, correlation id, client id)
+ * @param listenerName the listener the connection was accepted on, e.g. {@code PLAINTEXT}
+ * @param connectionId a name for the connection (listener, addresses, channel id) that is unique while it is open
+ * @param eventLoop    the connection's event loop, for work and timers that belong to this request
  */
-public record RequestContext(RequestHeader header, String listenerName, InetSocketAddress clientAddress,
-                             String connectionId, long receivedNanos, ScheduledExecutorService eventLoop) {
+public record RequestContext(RequestHeader header, String listenerName, String connectionId, ScheduledExecutorService eventLoop) {
 
     public short apiVersion() {
         return header.apiVersion();

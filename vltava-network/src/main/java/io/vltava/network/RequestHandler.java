@@ -13,10 +13,12 @@ import org.apache.kafka.common.requests.AbstractRequest;
  * <ul>
  *   <li>{@link #handle} is called on the connection's event loop, in the order requests arrived,
  *       and must not block.</li>
- *   <li>For a {@linkplain #isPipelined pipelined} API, every effect of the request on broker state
- *       has happened by the time {@code handle} returns; its future may complete later (waiting for
- *       data, a flush or replication), and the connection goes on reading meanwhile. For every other
- *       API the connection handles no later request until the future has completed.</li>
+ *   <li>For a {@linkplain #isPipelined pipelined} API the connection goes on handling later requests
+ *       while the future is pending (waiting for data, a flush or replication). So every effect a later
+ *       request may depend on has happened by the time {@code handle} returns; an effect may wait for
+ *       the future only if the client can learn of it from this request's response alone (as the id of
+ *       a fetch session created when a waiting fetch answers). For every other API the connection
+ *       handles no later request until the future has completed.</li>
  *   <li>The future completes with the response body, with {@code null} when nothing is to be sent,
  *       or exceptionally: with {@link CloseConnectionException} to drop the connection, or with any
  *       other exception to answer with the error kafka-clients derives from it.</li>
@@ -33,5 +35,5 @@ public interface RequestHandler {
     boolean isPipelined(ApiKeys api);
 
     /** Handles one request; see the interface contract. */
-    CompletableFuture<ApiMessage> handle(RequestContext context, AbstractRequest request);
+    CompletableFuture<? extends ApiMessage> handle(RequestContext context, AbstractRequest request);
 }

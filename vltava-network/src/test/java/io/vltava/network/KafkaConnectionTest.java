@@ -176,7 +176,6 @@ class KafkaConnectionTest {
 
     @Test
     void theHandlerSeesWhereTheRequestCameFrom() throws Exception {
-        long before = System.nanoTime();
         send(Wire.frame(Wire.metadata("t"), 77));
 
         Call call = handler.next();
@@ -185,10 +184,8 @@ class KafkaConnectionTest {
         assertThat(context.clientId()).isEqualTo(Wire.CLIENT_ID);
         assertThat(context.apiVersion()).isEqualTo(ApiKeys.METADATA.latestVersion());
         assertThat(context.listenerName()).isEqualTo("PLAINTEXT");
-        assertThat(context.clientAddress()).isEqualTo(CLIENT);
         assertThat(context.connectionId()).startsWith("PLAINTEXT-").contains(CLIENT.toString());
         assertThat(context.eventLoop()).isSameAs(channel.eventLoop());
-        assertThat(context.receivedNanos()).isBetween(before, System.nanoTime());
     }
 
     @Test

@@ -24,7 +24,11 @@ import org.apache.kafka.common.requests.RequestHeader;
 import org.apache.kafka.common.resource.ResourceType;
 import org.junit.jupiter.params.provider.Arguments;
 
-/** Kafka requests built the way a client builds them, with kafka-clients' own classes. */
+/**
+ * Kafka requests built the way a client builds them, with kafka-clients' own classes.
+ *
+ * <p>Threading: stateless; safe from any thread.
+ */
 public final class KafkaMessages {
 
     private KafkaMessages() {

@@ -30,6 +30,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Leaks are found when buffers are collected, so a report may name a buffer leaked by an earlier
  * test class; the record in the report says where it was allocated and last touched.
+ *
+ * <p>Threading: reports are collected in a thread-safe list from any thread; the checks run on the test thread.
  */
 public final class NettyLeaks implements BeforeAllCallback, AfterAllCallback {
 

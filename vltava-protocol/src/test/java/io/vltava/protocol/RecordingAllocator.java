@@ -9,6 +9,8 @@ import java.util.List;
 /**
  * A leak-tracked allocator that remembers the buffers it handed out, so tests can check their reference
  * counts. Its buffers are unpooled, so a released one is never recycled into a later allocation.
+ *
+ * <p>Threading: not thread-safe; allocate from one thread.
  */
 public final class RecordingAllocator extends AbstractByteBufAllocator {
 

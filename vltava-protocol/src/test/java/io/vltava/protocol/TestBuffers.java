@@ -16,6 +16,8 @@ import java.nio.channels.WritableByteChannel;
  * Buffers for tests. Inputs are unpooled direct buffers: leak-tracked, so a buffer a test forgets to
  * release is reported by {@link NettyLeaks}, and never recycled, so a test can still read a released
  * buffer's reference count.
+ *
+ * <p>Threading: stateless; safe from any thread.
  */
 public final class TestBuffers {
 

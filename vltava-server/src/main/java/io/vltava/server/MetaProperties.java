@@ -5,15 +5,13 @@ import java.io.IOException;
 import java.io.Reader;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Base64;
 import java.util.List;
 import java.util.Objects;
 import java.util.Properties;
-import java.util.UUID;
+import org.apache.kafka.common.Uuid;
 
 /**
  * The identity of a log directory, in Kafka's {@code meta.properties}: the cluster it belongs to, the
@@ -26,6 +24,8 @@ import java.util.UUID;
  * node.id=1
  * directory.id=&lt;22-character base64 id&gt;
  * </pre>
+ *
+ * <p>Threading: immutable; safe from any thread. The static methods read and write files and are meant for start-up, one caller at a time.
  *
  * @param clusterId   the cluster's id
  * @param nodeId      the owning node
@@ -69,11 +69,12 @@ public record MetaProperties(String clusterId, int nodeId, String directoryId) {
         return clusterId;
     }
 
-    /** Kafka's text form of a random id: 16 bytes in URL-safe base64 without padding. */
+    /**
+     * A random id in Kafka's text form (16 bytes in URL-safe base64 without padding), never one that
+     * starts with '-' and so reads as a command-line option.
+     */
     public static String randomId() {
-        UUID uuid = UUID.randomUUID();
-        ByteBuffer bytes = ByteBuffer.allocate(16).putLong(uuid.getMostSignificantBits()).putLong(uuid.getLeastSignificantBits());
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes.array());
+        return Uuid.randomUuid().toString();
     }
 
     static MetaProperties read(Path dir) {

@@ -63,7 +63,6 @@ public final class VltavaServer implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(VltavaServer.class);
     private static final long OPERATION_TIMEOUT_MS = 30_000L;
-    private static final long PRODUCER_EXPIRATION_CHECK_MS = 600_000L;
     /** Requests one connection may have outstanding before the broker stops reading it. */
     private static final int MAX_QUEUED_REQUESTS_PER_CONNECTION = 100;
 
@@ -94,7 +93,7 @@ public final class VltavaServer implements AutoCloseable {
             logManager = LogManager.open(logManagerConfig(), topic -> topicConfigs.settings(applier.image(), topic).logConfig(), time);
             ReplicaManager replicaManager = new ReplicaManager(config.nodeId(), logManager, topicConfigs);
             applier.addPublisher(replicaManager);
-            controller = new QuorumController(new ControllerConfig(config.nodeId(), config.getInt(BrokerConfigs.NUM_PARTITIONS),
+            controller = new QuorumController(new ControllerConfig(config.getInt(BrokerConfigs.NUM_PARTITIONS),
                     (short) config.getInt(BrokerConfigs.DEFAULT_REPLICATION_FACTOR), config.getBoolean(BrokerConfigs.DELETE_TOPIC_ENABLE),
                     OPERATION_TIMEOUT_MS), metadataLog);
             socketServer = new SocketServer(socketServerConfig(), new KafkaApis(handlers(applier::image, replicaManager, topicConfigs)));
@@ -123,7 +122,7 @@ public final class VltavaServer implements AutoCloseable {
                 new OffsetForLeaderEpochHandler(replicaManager, image),
                 new InitProducerIdHandler(new ProducerIdManager(() -> controller.allocateProducerIds(config.nodeId()))),
                 new CreateTopicsHandler(controller, describer),
-                new DeleteTopicsHandler(controller, image, config.getBoolean(BrokerConfigs.DELETE_TOPIC_ENABLE)),
+                new DeleteTopicsHandler(controller, image),
                 new CreatePartitionsHandler(controller),
                 new DescribeConfigsHandler(config.nodeId(), image, describer),
                 new IncrementalAlterConfigsHandler(controller),
@@ -164,7 +163,7 @@ public final class VltavaServer implements AutoCloseable {
     private LogManagerConfig logManagerConfig() {
         return new LogManagerConfig(config.logDirs(), config.getInt(BrokerConfigs.LOG_FLUSH_OFFSET_CHECKPOINT_INTERVAL_MS),
                 config.getLong(BrokerConfigs.LOG_FLUSH_SCHEDULER_INTERVAL_MS), config.getInt(BrokerConfigs.PRODUCER_ID_EXPIRATION_MS),
-                PRODUCER_EXPIRATION_CHECK_MS);
+                config.getInt(BrokerConfigs.PRODUCER_ID_EXPIRATION_CHECK_INTERVAL_MS));
     }
 
     private SocketServerConfig socketServerConfig() {

@@ -44,7 +44,7 @@ class ConfigurationReferenceTest {
         out.append("the broker at start-up with a one-line reason and exit code 2.\n\n");
         out.append("## Broker\n\n");
         table(out, BrokerConfigs.DEFINITION, Map.of());
-        out.append("\nKafka keys that Vltava accepts but that have no effect, because the mechanism they tune does not\nexist here:\n\n");
+        out.append("\nKafka keys that Vltava accepts but that have no effect, because the mechanism they tune does not\nexist here or works differently:\n\n");
         for (Map.Entry<String, String> entry : new TreeMap<>(BrokerConfigs.WITHOUT_EFFECT).entrySet()) {
             out.append("- `").append(entry.getKey()).append("`: ").append(entry.getValue()).append('\n');
         }

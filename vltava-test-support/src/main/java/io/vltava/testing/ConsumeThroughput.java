@@ -16,6 +16,8 @@ import org.apache.kafka.common.TopicPartition;
  * Reads a whole topic from the beginning with the Java consumer using {@code assign} (no consumer
  * group, which Kafka's ConsumerPerformance needs) and prints the throughput, for quick measurements:
  * {@code java -cp ... io.vltava.testing.ConsumeThroughput <bootstrap> <topic> [fetch.max.bytes]}.
+ *
+ * <p>Threading: a command-line program; everything runs on the main thread.
  */
 public final class ConsumeThroughput {
 

@@ -47,7 +47,6 @@ public final class EmbeddedBroker implements AutoCloseable {
     private void startServer() {
         Map<String, String> raw = new LinkedHashMap<>();
         raw.put("listeners", "PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:0");
-        raw.remove("advertised.listeners");
         raw.put("log.dirs", dataDir.resolve("data").toString());
         raw.putAll(overrides);
         BrokerConfig config = ServerProperties.parse(raw);

@@ -15,6 +15,8 @@ import org.apache.kafka.common.serialization.StringSerializer;
 /**
  * Real Apache Kafka clients (kafka-clients 4.4) for a broker under test, with their default settings
  * unless a test says otherwise.
+ *
+ * <p>Threading: stateless factories; each client they return follows its own Kafka threading rules.
  */
 public final class KafkaClients {
 

@@ -6,7 +6,7 @@ import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.stream.Stream;
 
-/** Temporary directories of tests. */
+/** Temporary directories of tests. Threading: stateless, safe from any thread. */
 public final class TestDirectories {
 
     private TestDirectories() {

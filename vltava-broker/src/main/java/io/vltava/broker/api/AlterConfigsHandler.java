@@ -3,8 +3,8 @@ package io.vltava.broker.api;
 import io.vltava.metadata.controller.QuorumController;
 import io.vltava.network.RequestContext;
 import java.util.concurrent.CompletableFuture;
+import org.apache.kafka.common.message.AlterConfigsResponseData;
 import org.apache.kafka.common.protocol.ApiKeys;
-import org.apache.kafka.common.protocol.ApiMessage;
 import org.apache.kafka.common.requests.AlterConfigsRequest;
 
 /**
@@ -27,7 +27,7 @@ public final class AlterConfigsHandler implements ApiHandler<AlterConfigsRequest
     }
 
     @Override
-    public CompletableFuture<ApiMessage> handle(RequestContext context, AlterConfigsRequest request) {
-        return controller.alterConfigs(request.data()).thenApply(response -> response);
+    public CompletableFuture<AlterConfigsResponseData> handle(RequestContext context, AlterConfigsRequest request) {
+        return controller.alterConfigs(request.data());
     }
 }

@@ -21,5 +21,5 @@ public interface ApiHandler<R extends AbstractRequest> {
     ApiKeys apiKey();
 
     /** Handles one request; the future completes with the response body, or null for none. */
-    CompletableFuture<ApiMessage> handle(RequestContext context, R request);
+    CompletableFuture<? extends ApiMessage> handle(RequestContext context, R request);
 }

@@ -24,7 +24,8 @@ import org.apache.kafka.common.requests.DeleteTopicsRequest;
 
 /**
  * DeleteTopics by name (v1+) or by id (v6): resolves the topics against the metadata, then the
- * controller removes them; each broker deletes the logs when it applies the removal.
+ * controller removes them (or refuses, when {@code delete.topic.enable} is false); each broker deletes
+ * the logs when it applies the removal.
  *
  * <p>Threading: stateless; the response completes on the controller thread.
  */
@@ -32,12 +33,10 @@ public final class DeleteTopicsHandler implements ApiHandler<DeleteTopicsRequest
 
     private final QuorumController controller;
     private final Supplier<MetadataImage> image;
-    private final boolean deleteEnabled;
 
-    public DeleteTopicsHandler(QuorumController controller, Supplier<MetadataImage> image, boolean deleteEnabled) {
+    public DeleteTopicsHandler(QuorumController controller, Supplier<MetadataImage> image) {
         this.controller = controller;
         this.image = image;
-        this.deleteEnabled = deleteEnabled;
     }
 
     @Override
@@ -58,13 +57,6 @@ public final class DeleteTopicsHandler implements ApiHandler<DeleteTopicsRequest
             }
         }
         DeleteTopicsResponseData response = new DeleteTopicsResponseData();
-        if (!deleteEnabled) {
-            Errors error = version >= 3 ? Errors.TOPIC_DELETION_DISABLED : Errors.INVALID_REQUEST;
-            for (DeleteTopicState topic : asked) {
-                response.responses().add(result(topic.name(), topic.topicId(), new ApiError(error, "Topic deletion is disabled.")));
-            }
-            return CompletableFuture.completedFuture(response);
-        }
         MetadataImage current = image.get();
         List<UUID> toDelete = new ArrayList<>();
         List<DeletableTopicResult> pending = new ArrayList<>();
@@ -100,6 +92,10 @@ public final class DeleteTopicsHandler implements ApiHandler<DeleteTopicsRequest
         return controller.deleteTopics(toDelete).thenApply(results -> {
             for (DeletableTopicResult result : pending) {
                 ApiError error = results.get(TopicIds.fromKafka(result.topicId()));
+                if (error.error() == Errors.TOPIC_DELETION_DISABLED && version < 3) {
+                    // TOPIC_DELETION_DISABLED came with v3; older clients get INVALID_REQUEST, as from Kafka.
+                    error = new ApiError(Errors.INVALID_REQUEST, error.message());
+                }
                 response.responses().add(result.setErrorCode(error.error().code()).setErrorMessage(error.message()));
             }
             return response;

@@ -48,7 +48,9 @@ import org.apache.kafka.common.requests.FetchRequest;
  *
  * <p>Followers are not served yet: a fetch from a replica gets NOT_LEADER_OR_FOLLOWER.
  *
- * <p>Threading: runs on the consumer's event loop; a waiting fetch reads again on that loop.
+ * <p>Threading: runs on the consumer's event loop; a waiting fetch reads again on that loop, and only
+ * then creates the session of a full fetch or records in its session what it sends (the session's
+ * epoch check and the request's changes happen at once).
  */
 public final class FetchHandler implements ApiHandler<FetchRequest> {
 
@@ -185,6 +187,9 @@ public final class FetchHandler implements ApiHandler<FetchRequest> {
             return FetchedPartition.error(target, Errors.OFFSET_OUT_OF_RANGE);
         } catch (ApiException e) {
             return FetchedPartition.error(target, Errors.forException(e));
+        } catch (RuntimeException e) {
+            // Unexpected (an I/O error, a bug): this partition fails, the others are still read.
+            return FetchedPartition.error(target, PartitionFailures.toKafka("Fetch", target.key().topic(), target.key().partition(), e));
         }
     }
 

@@ -3,8 +3,8 @@ package io.vltava.broker.api;
 import io.vltava.metadata.controller.QuorumController;
 import io.vltava.network.RequestContext;
 import java.util.concurrent.CompletableFuture;
+import org.apache.kafka.common.message.IncrementalAlterConfigsResponseData;
 import org.apache.kafka.common.protocol.ApiKeys;
-import org.apache.kafka.common.protocol.ApiMessage;
 import org.apache.kafka.common.requests.IncrementalAlterConfigsRequest;
 
 /**
@@ -27,7 +27,7 @@ public final class IncrementalAlterConfigsHandler implements ApiHandler<Incremen
     }
 
     @Override
-    public CompletableFuture<ApiMessage> handle(RequestContext context, IncrementalAlterConfigsRequest request) {
-        return controller.incrementalAlterConfigs(request.data()).thenApply(response -> response);
+    public CompletableFuture<IncrementalAlterConfigsResponseData> handle(RequestContext context, IncrementalAlterConfigsRequest request) {
+        return controller.incrementalAlterConfigs(request.data());
     }
 }

@@ -16,9 +16,12 @@ import org.apache.kafka.common.requests.AbstractRequest;
  * The broker's {@link RequestHandler}: dispatches each request to the {@link ApiHandler} of its API.
  * The set of handlers is the set of APIs served and advertised.
  *
- * <p>Produce and Fetch are pipelined: their effects happen before their handlers return, and their
- * futures only wait for data, flushes or replication. Every other API holds back later requests on its
- * connection until it completes.
+ * <p>Produce and Fetch are pipelined. A produce appends every batch before its handler returns; its
+ * future only waits for flushes (and, later, replication). A fetch checks and advances its session's
+ * epoch before its handler returns; one that waits for data reads, creates the session of a full
+ * fetch, and records in its session what it sends only when it answers, all of which its client
+ * learns from that answer alone. Every other API holds back later requests on its connection until
+ * it completes.
  *
  * <p>Threading: immutable after construction; called from every event loop.
  */
@@ -46,7 +49,7 @@ public final class KafkaApis implements RequestHandler {
 
     @Override
     @SuppressWarnings("unchecked")
-    public CompletableFuture<ApiMessage> handle(RequestContext context, AbstractRequest request) {
+    public CompletableFuture<? extends ApiMessage> handle(RequestContext context, AbstractRequest request) {
         ApiHandler<AbstractRequest> handler = (ApiHandler<AbstractRequest>) handlers.get(request.apiKey());
         return handler.handle(context, request);
     }

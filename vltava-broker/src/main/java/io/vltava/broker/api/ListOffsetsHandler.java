@@ -73,7 +73,13 @@ public final class ListOffsetsHandler implements ApiHandler<ListOffsetsRequest> 
                 if (duplicates.contains(new org.apache.kafka.common.TopicPartition(topic.name(), partition.partitionIndex()))) {
                     result.setErrorCode(Errors.INVALID_REQUEST.code());
                 } else {
-                    lookup(request, current, new TopicPartition(topic.name(), partition.partitionIndex()), partition, result);
+                    try {
+                        lookup(request, current, topic.name(), partition, result);
+                    } catch (RuntimeException e) {
+                        // Unexpected (an I/O error, a bug): this partition fails, the others keep their answers.
+                        result.setTimestamp(-1).setOffset(-1).setLeaderEpoch(-1)
+                                .setErrorCode(PartitionFailures.toKafka("ListOffsets", topic.name(), partition.partitionIndex(), e).code());
+                    }
                 }
                 if (request.version() < LEADER_EPOCH_VERSION) {
                     result.setLeaderEpoch(-1);
@@ -85,17 +91,21 @@ public final class ListOffsetsHandler implements ApiHandler<ListOffsetsRequest> 
         return CompletableFuture.completedFuture(response);
     }
 
-    private void lookup(ListOffsetsRequest request, MetadataImage current, TopicPartition tp, ListOffsetsPartition asked,
+    private void lookup(ListOffsetsRequest request, MetadataImage current, String topic, ListOffsetsPartition asked,
                         ListOffsetsPartitionResponse result) {
         long timestamp = asked.timestamp();
         if (timestamp < 0 && (!MIN_VERSIONS.containsKey(timestamp) || request.version() < MIN_VERSIONS.get(timestamp))) {
             result.setErrorCode(Errors.UNSUPPORTED_VERSION.code());
             return;
         }
-        Partition partition = replicaManager.partition(tp);
+        // As Produce and Fetch: a partition the metadata does not have (a negative index included) is unknown.
+        if (!current.topics().hasPartition(topic, asked.partitionIndex())) {
+            result.setErrorCode(Errors.UNKNOWN_TOPIC_OR_PARTITION.code());
+            return;
+        }
+        Partition partition = replicaManager.partition(new TopicPartition(topic, asked.partitionIndex()));
         if (partition == null) {
-            boolean known = current.topics().hasPartition(tp.topic(), tp.partition());
-            result.setErrorCode((known ? Errors.NOT_LEADER_OR_FOLLOWER : Errors.UNKNOWN_TOPIC_OR_PARTITION).code());
+            result.setErrorCode(Errors.NOT_LEADER_OR_FOLLOWER.code());
             return;
         }
         try {

@@ -49,23 +49,37 @@ public final class OffsetForLeaderEpochHandler implements ApiHandler<OffsetsForL
             for (OffsetForLeaderPartition asked : topic.partitions()) {
                 EpochEndOffset result = new EpochEndOffset().setPartition(asked.partition())
                         .setLeaderEpoch(LeaderEpochCache.UNDEFINED_EPOCH).setEndOffset(LeaderEpochCache.UNDEFINED_EPOCH_OFFSET);
-                Partition partition = replicaManager.partition(new TopicPartition(topic.topic(), asked.partition()));
-                if (partition == null) {
-                    boolean known = current.topics().hasPartition(topic.topic(), asked.partition());
-                    result.setErrorCode((known ? Errors.NOT_LEADER_OR_FOLLOWER : Errors.UNKNOWN_TOPIC_OR_PARTITION).code());
-                } else {
-                    try {
-                        partition.checkLeader(asked.currentLeaderEpoch());
-                        LeaderEpochCache.EpochEndOffset end = partition.log().endOffsetForEpoch(asked.leaderEpoch());
-                        result.setLeaderEpoch(end.epoch()).setEndOffset(end.endOffset());
-                    } catch (ApiException e) {
-                        result.setErrorCode(Errors.forException(e).code());
-                    }
+                try {
+                    result.setErrorCode(endOffset(current, topic.topic(), asked, result).code());
+                } catch (RuntimeException e) {
+                    // Unexpected (an I/O error, a bug): this partition fails, the others keep their answers.
+                    result.setLeaderEpoch(LeaderEpochCache.UNDEFINED_EPOCH).setEndOffset(LeaderEpochCache.UNDEFINED_EPOCH_OFFSET)
+                            .setErrorCode(PartitionFailures.toKafka("OffsetForLeaderEpoch", topic.topic(), asked.partition(), e).code());
                 }
                 topicResult.partitions().add(result);
             }
             response.topics().add(topicResult);
         }
         return CompletableFuture.completedFuture(response);
+    }
+
+    /** Fills in where the asked epoch ended, and returns the partition's error. */
+    private Errors endOffset(MetadataImage current, String topic, OffsetForLeaderPartition asked, EpochEndOffset result) {
+        // As Produce and Fetch: a partition the metadata does not have (a negative index included) is unknown.
+        if (!current.topics().hasPartition(topic, asked.partition())) {
+            return Errors.UNKNOWN_TOPIC_OR_PARTITION;
+        }
+        Partition partition = replicaManager.partition(new TopicPartition(topic, asked.partition()));
+        if (partition == null) {
+            return Errors.NOT_LEADER_OR_FOLLOWER;
+        }
+        try {
+            partition.checkLeader(asked.currentLeaderEpoch());
+        } catch (ApiException e) {
+            return Errors.forException(e);
+        }
+        LeaderEpochCache.EpochEndOffset end = partition.log().endOffsetForEpoch(asked.leaderEpoch());
+        result.setLeaderEpoch(end.epoch()).setEndOffset(end.endOffset());
+        return Errors.NONE;
     }
 }

@@ -140,6 +140,10 @@ public final class ProduceHandler implements ApiHandler<ProduceRequest> {
             return fail(result, StorageErrors.toKafka(e.error()), e.getMessage());
         } catch (ApiException e) {
             return fail(result, Errors.forException(e), e.getMessage());
+        } catch (RuntimeException e) {
+            // Unexpected (an I/O error, a bug): this partition fails, the others keep their answers.
+            result.setBaseOffset(-1).setLogAppendTimeMs(-1).setLogStartOffset(-1);
+            return fail(result, PartitionFailures.toKafka("Produce", topic, data.index(), e), e.getMessage());
         }
     }
 

@@ -18,7 +18,6 @@ final class StorageErrors {
             case OUT_OF_ORDER_SEQUENCE -> Errors.OUT_OF_ORDER_SEQUENCE_NUMBER;
             case INVALID_PRODUCER_EPOCH -> Errors.INVALID_PRODUCER_EPOCH;
             case BATCH_LARGER_THAN_SEGMENT -> Errors.RECORD_LIST_TOO_LARGE;
-            case INVALID_BATCH -> Errors.CORRUPT_MESSAGE;
             case STORAGE_ERROR -> Errors.KAFKA_STORAGE_ERROR;
         };
     }

@@ -6,6 +6,8 @@ import java.util.List;
 /**
  * One configuration entry as DescribeConfigs and CreateTopics report it.
  *
+ * <p>Threading: a value, not changed once built; safe from any thread.
+ *
  * @param name          the key
  * @param value         the effective value as text, or null when unset
  * @param source        Kafka's config source code (1 topic, 4 static broker, 5 default)
@@ -21,7 +23,11 @@ public record DescribedConfig(String name, String value, byte source, boolean re
     public static final byte SOURCE_STATIC_BROKER = 4;
     public static final byte SOURCE_DEFAULT = 5;
 
-    /** A place a value may come from: a key, its value there, and the source kind. */
+    /**
+     * A place a value may come from: a key, its value there, and the source kind.
+     *
+     * <p>Threading: immutable; safe from any thread.
+     */
     public record Synonym(String name, String value, byte source) {
     }
 }

@@ -1,6 +1,7 @@
 package io.vltava.broker.config;
 
 import io.vltava.common.config.BrokerConfig;
+import io.vltava.common.config.ConfigException;
 import io.vltava.common.config.ConfigKey;
 import io.vltava.common.config.TopicConfigs;
 import io.vltava.metadata.image.ConfigResource;
@@ -13,6 +14,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Resolves a topic's effective configuration: its own overrides from the metadata image, else the
@@ -21,6 +24,8 @@ import java.util.Optional;
  * <p>Threading: immutable; safe from any thread.
  */
 public final class TopicConfigResolver {
+
+    private static final Logger log = LoggerFactory.getLogger(TopicConfigResolver.class);
 
     private final BrokerConfig brokerConfig;
     private final Map<String, Object> brokerDefaults;
@@ -39,12 +44,24 @@ public final class TopicConfigResolver {
         return image.configs(new ConfigResource(ConfigResourceType.TOPIC, topic));
     }
 
-    /** Every topic key mapped to its effective value given a topic's overrides. */
+    /**
+     * Every topic key mapped to its effective value given a topic's overrides. An override the
+     * definition no longer accepts (stored before a validator became stricter, such as
+     * {@code compression.type=GZIP} before values became case-sensitive) is ignored with a warning,
+     * so that it cannot keep the topic's partitions, or the broker, from loading.
+     */
     public Map<String, Object> effectiveValues(Map<String, String> overrides) {
         Map<String, Object> values = new LinkedHashMap<>(brokerDefaults);
         overrides.forEach((key, text) -> {
             Optional<ConfigKey> definition = TopicConfigs.DEFINITION.key(key);
-            definition.ifPresent(k -> values.put(key, k.parse(text)));
+            if (definition.isEmpty()) {
+                return;
+            }
+            try {
+                values.put(key, definition.get().parse(text));
+            } catch (ConfigException e) {
+                log.warn("Ignoring a stored topic override that is no longer valid, the default applies: {}", e.getMessage());
+            }
         });
         return values;
     }

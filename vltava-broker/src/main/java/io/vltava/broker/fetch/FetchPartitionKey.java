@@ -7,6 +7,8 @@ import java.util.UUID;
  * How a fetch session names a partition: by topic id when the request carries one (Fetch v13+), else
  * by topic name.
  *
+ * <p>Threading: immutable; safe from any thread.
+ *
  * @param topicId   the topic's id, or null
  * @param topic     the topic's name; may be null when an id could not be resolved
  * @param partition the partition index

@@ -45,10 +45,6 @@ public final class FetchSession {
         return usesTopicIds;
     }
 
-    synchronized int epoch() {
-        return epoch;
-    }
-
     synchronized int size() {
         return partitions.size();
     }

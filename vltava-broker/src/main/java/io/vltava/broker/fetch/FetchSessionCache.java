@@ -47,10 +47,6 @@ public final class FetchSessionCache {
         return session.update(requestEpoch, changed, forgotten, time.milliseconds());
     }
 
-    public synchronized int size() {
-        return sessions.size();
-    }
-
     /**
      * Creates a session holding the partitions of a full fetch response.
      *

@@ -4,6 +4,8 @@ package io.vltava.broker.fetch;
  * What a fetch asks of one partition; in a session these parameters are remembered and carried over
  * by incremental requests that do not mention the partition.
  *
+ * <p>Threading: immutable; safe from any thread.
+ *
  * @param key                the partition
  * @param fetchOffset        the offset to read from
  * @param maxBytes           the partition's byte limit

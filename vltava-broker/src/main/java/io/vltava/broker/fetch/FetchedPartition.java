@@ -7,6 +7,8 @@ import org.apache.kafka.common.protocol.Errors;
 /**
  * The result of reading one partition for a fetch.
  *
+ * <p>Threading: immutable; safe from any thread (its records are read from the log file by position).
+ *
  * @param target             what was asked
  * @param error              the partition's error, NONE on success
  * @param highWatermark      the high watermark, or -1 with an error

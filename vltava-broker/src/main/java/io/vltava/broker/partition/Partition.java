@@ -59,10 +59,6 @@ public final class Partition {
         return log;
     }
 
-    public PartitionRegistration registration() {
-        return registration;
-    }
-
     public TopicSettings settings() {
         return settings;
     }

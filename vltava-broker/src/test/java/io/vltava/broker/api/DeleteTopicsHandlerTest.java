@@ -52,11 +52,15 @@ class DeleteTopicsHandlerTest {
 
     private DeleteTopicsResponseData delete(boolean enabled, int version, DeleteTopicsRequestData data) {
         short v = (short) version;
+        DeleteTopicsResponseData response;
         DeleteTopicsRequest request = DeleteTopicsRequest.parse(MessageUtil.toByteBufferAccessor(data.setTimeoutMs(10_000), v), v);
-        DeleteTopicsHandler handler = new DeleteTopicsHandler(controller.controller(), broker::image, enabled);
-        CompletableFuture<ApiMessage> future = handler.handle(Requests.context(ApiKeys.DELETE_TOPICS, v, "admin", null), request);
-        await().atMost(Duration.ofSeconds(10)).until(future::isDone);
-        DeleteTopicsResponseData response = (DeleteTopicsResponseData) future.join();
+        // delete.topic.enable is the controller's to check.
+        try (LocalController disabled = enabled ? null : new LocalController(broker, false)) {
+            DeleteTopicsHandler handler = new DeleteTopicsHandler(enabled ? controller.controller() : disabled.controller(), broker::image);
+            CompletableFuture<ApiMessage> future = handler.handle(Requests.context(ApiKeys.DELETE_TOPICS, v, "admin", null), request);
+            await().atMost(Duration.ofSeconds(10)).until(future::isDone);
+            response = (DeleteTopicsResponseData) future.join();
+        }
         assertThat(MessageUtil.toByteBufferAccessor(response, v).buffer().remaining()).as("fits v%d", version).isPositive();
         return response;
     }
@@ -128,6 +132,18 @@ class DeleteTopicsHandlerTest {
     void deletionCanBeDisabled() {
         assertThat(error(delete(false, 5, byName("doomed")).responses().find("doomed"))).isEqualTo(Errors.TOPIC_DELETION_DISABLED);
         assertThat(error(delete(false, 2, byName("doomed")).responses().find("doomed"))).isEqualTo(Errors.INVALID_REQUEST);
+        assertThat(broker.image().topics().get("doomed")).isNotNull();
+    }
+
+    @Test
+    void theControllersRefusalNamesTheErrorOfTheRequestsVersion() {
+        for (int version = 1; version <= 6; version++) {
+            DeleteTopicsRequestData data = version >= 6 ? byState(new DeleteTopicState().setName(null).setTopicId(doomedId)) : byName("doomed");
+            DeletableTopicResult result = delete(false, version, data).responses().iterator().next();
+
+            assertThat(error(result)).as("v%d", version).isEqualTo(version >= 3 ? Errors.TOPIC_DELETION_DISABLED : Errors.INVALID_REQUEST);
+            assertThat(result.errorMessage()).isEqualTo("Topic deletion is disabled.");
+        }
         assertThat(broker.image().topics().get("doomed")).isNotNull();
     }
 }

@@ -229,7 +229,6 @@ class FetchHandlerTest {
         assertThat(beta.records()).as("empty, not null").isNotNull();
         assertThat(bytes(beta)).isZero();
         assertThat(beta.highWatermark()).isZero();
-        assertThat(sessions.size()).isZero();
     }
 
     @Test
@@ -242,7 +241,6 @@ class FetchHandlerTest {
     void requestsBeforeVersion7NeverUseSessions() {
         FetchResponseData response = fetch(4).session(0, 0).partition("alpha", 0, 0).now();
         assertThat(response.sessionId()).isZero();
-        assertThat(sessions.size()).isZero();
         assertThat(rows(response)).containsExactly("alpha-0");
     }
 
@@ -262,7 +260,7 @@ class FetchHandlerTest {
 
         assertThat(second).isNotZero().isNotEqualTo(first);
         assertThat(sessions.get(first)).isNull();
-        assertThat(sessions.size()).isEqualTo(1);
+        assertThat(sessions.get(second)).isNotNull();
     }
 
     @Test
@@ -437,6 +435,29 @@ class FetchHandlerTest {
     }
 
     @Test
+    void aNegativePartitionIsUnknown() {
+        FetchResponseData response = fetch(12).partition("alpha", -1, 0).partition("alpha", 1, 0).now();
+
+        assertThat(error(row(response, "alpha", -1))).isEqualTo(Errors.UNKNOWN_TOPIC_OR_PARTITION);
+        assertThat(baseOffsets(row(response, "alpha", 1).records())).containsExactly(0L);
+    }
+
+    @Test
+    void aLogThatCannotBeReadFailsOnlyItsPartition() {
+        // Closed under the fetch, as when the topic is deleted meanwhile: reading it throws UncheckedIOException.
+        broker.partition("alpha", 0).log().closeWithoutFlush();
+
+        FetchResponseData response = fetch(12).partition("alpha", 0, 0).partition("alpha", 1, 0).now();
+
+        PartitionData failed = row(response, "alpha", 0);
+        assertThat(error(failed)).isEqualTo(Errors.KAFKA_STORAGE_ERROR);
+        assertThat(failed.highWatermark()).isEqualTo(-1);
+        assertThat(bytes(failed)).isZero();
+        assertThat(error(row(response, "alpha", 1))).isEqualTo(Errors.NONE);
+        assertThat(baseOffsets(row(response, "alpha", 1).records())).containsExactly(0L);
+    }
+
+    @Test
     void anUnknownTopicIdIsReportedAsSuch() {
         Uuid unknown = Uuid.randomUuid();
         FetchResponseData response = fetch(13).partition("?", unknown, 0, 0, p -> { }).partition("alpha", 0, 0).now();
@@ -485,7 +506,6 @@ class FetchHandlerTest {
         assertThat(error(row(v12, "alpha", 0))).isEqualTo(Errors.NOT_LEADER_OR_FOLLOWER);
         assertThat(error(row(v12, "alpha", 1))).isEqualTo(Errors.UNKNOWN_LEADER_EPOCH);
         assertThat(v12.sessionId()).isZero();
-        assertThat(sessions.size()).isZero();
 
         FetchResponseData v17 = fetch(17).fromReplica(2).partition("alpha", 0, 0).now();
         assertThat(error(row(v17, "alpha", 0))).isEqualTo(Errors.NOT_LEADER_OR_FOLLOWER);
@@ -607,9 +627,14 @@ class FetchHandlerTest {
 
     @Test
     void aWaitingFullFetchCreatesItsSessionWhenItAnswers() {
+        sessions = new FetchSessionCache(1, broker.time());
+        handler = new FetchHandler(broker.replicaManager(), broker::image, sessions, 50 * 1024 * 1024);
         CompletableFuture<ApiMessage> pending = fetch(12).session(0, 0).waitFor(1, 60_000).partition("beta", 0, 0).send();
         assertThat(pending).isNotDone();
-        assertThat(sessions.size()).isZero();
+        // The only slot is still free while the fetch waits: another full fetch gets it.
+        int probe = fetch(12).session(0, 0).partition("alpha", 1, 0).now().sessionId();
+        assertThat(probe).isNotZero();
+        sessions.remove(probe);
 
         broker.append("beta", 0, 1);
 

@@ -214,6 +214,34 @@ class ListOffsetsHandlerTest {
     }
 
     @Test
+    void aNegativePartitionIsUnknownAndDoesNotSpoilTheOthers() {
+        ListOffsetsResponseData response = list(11, ListOffsetsRequest.CONSUMER_REPLICA_ID, "clock", at(-1, LATEST_TIMESTAMP),
+                at(0, LATEST_TIMESTAMP));
+
+        List<ListOffsetsPartitionResponse> results = response.topics().get(0).partitions();
+        assertThat(results).extracting(ListOffsetsPartitionResponse::partitionIndex).containsExactly(-1, 0);
+        assertFailed(results.get(0), Errors.UNKNOWN_TOPIC_OR_PARTITION);
+        assertFound(results.get(1), 5, -1, 2);
+    }
+
+    @Test
+    void aLogThatCannotBeReadFailsOnlyItsPartition() {
+        UUID id = UUID.randomUUID();
+        broker.apply(new TopicRecord("pair", id), new PartitionRecord(id, 0, List.of(1), List.of(1), 1, 0, 0),
+                new PartitionRecord(id, 1, List.of(1), List.of(1), 1, 0, 0));
+        broker.append("pair", 0, 3);
+        broker.append("pair", 1, 3);
+        // Closed under the request, as when the topic is deleted meanwhile: reading it throws UncheckedIOException.
+        broker.partition("pair", 1).log().closeWithoutFlush();
+
+        ListOffsetsResponseData response = list(11, ListOffsetsRequest.CONSUMER_REPLICA_ID, "pair", at(0, MAX_TIMESTAMP), at(1, MAX_TIMESTAMP));
+
+        List<ListOffsetsPartitionResponse> results = response.topics().get(0).partitions();
+        assertFound(results.get(0), 0, broker.time().milliseconds(), 0);
+        assertFailed(results.get(1), Errors.KAFKA_STORAGE_ERROR);
+    }
+
+    @Test
     void theClientsLeaderEpochIsChecked() {
         assertFailed(one(list(11, -1, "clock", at(0, LATEST_TIMESTAMP).setCurrentLeaderEpoch(1))), Errors.FENCED_LEADER_EPOCH);
         assertFailed(one(list(11, -1, "clock", at(0, LATEST_TIMESTAMP).setCurrentLeaderEpoch(3))), Errors.UNKNOWN_LEADER_EPOCH);

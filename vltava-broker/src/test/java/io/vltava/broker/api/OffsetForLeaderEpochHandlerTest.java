@@ -101,4 +101,21 @@ class OffsetForLeaderEpochHandlerTest {
         assertError(ask("epochs", 3, -1, 0), Errors.UNKNOWN_TOPIC_OR_PARTITION);
         assertError(ask("remote", 0, -1, 0), Errors.NOT_LEADER_OR_FOLLOWER);
     }
+
+    @Test
+    void aNegativePartitionIsUnknownAndDoesNotSpoilTheOthers() {
+        OffsetForLeaderEpochRequestData data = new OffsetForLeaderEpochRequestData().setReplicaId(-1);
+        data.topics().add(new OffsetForLeaderTopic().setTopic("epochs").setPartitions(List.of(
+                new OffsetForLeaderPartition().setPartition(-1).setCurrentLeaderEpoch(-1).setLeaderEpoch(0),
+                new OffsetForLeaderPartition().setPartition(0).setCurrentLeaderEpoch(-1).setLeaderEpoch(0))));
+        OffsetsForLeaderEpochRequest request = new OffsetsForLeaderEpochRequest(data, (short) 4);
+
+        OffsetForLeaderEpochResponseData response = Requests.done(handler.handle(
+                Requests.context(ApiKeys.OFFSET_FOR_LEADER_EPOCH, (short) 4, "consumer", eventLoop), request));
+
+        List<EpochEndOffset> results = response.topics().iterator().next().partitions();
+        assertThat(results).extracting(EpochEndOffset::partition).containsExactly(-1, 0);
+        assertError(results.get(0), Errors.UNKNOWN_TOPIC_OR_PARTITION);
+        assertEnd(results.get(1), 0, 3);
+    }
 }

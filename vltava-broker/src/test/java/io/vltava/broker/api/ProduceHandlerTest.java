@@ -194,6 +194,25 @@ class ProduceHandlerTest {
     }
 
     @Test
+    void anUnexpectedFailureFailsOnlyItsPartition() {
+        // The log stamps offsets into the batch in place; a read-only buffer makes that throw
+        // ReadOnlyBufferException, standing for any exception the append path does not expect.
+        MemoryRecords readOnly = MemoryRecords.readableRecords(records(1).buffer().asReadOnlyBuffer());
+        ProduceRequestData data = request((short) 1, "orders", Uuid.ZERO_UUID, 0, records(2));
+        add(data, "orders", Uuid.ZERO_UUID, 1, readOnly);
+
+        ProduceResponseData response = produce(12, data);
+
+        List<PartitionProduceResponse> results = response.responses().find("orders", Uuid.ZERO_UUID).partitionResponses();
+        assertThat(error(results.get(0))).isEqualTo(Errors.NONE);
+        assertThat(results.get(0).baseOffset()).isZero();
+        assertThat(error(results.get(1))).isEqualTo(Errors.UNKNOWN_SERVER_ERROR);
+        assertThat(results.get(1).baseOffset()).isEqualTo(-1);
+        assertThat(logEnd("orders", 0)).isEqualTo(2);
+        assertThat(logEnd("orders", 1)).isZero();
+    }
+
+    @Test
     void acksAllWithTooFewInSyncReplicasIsRefused() {
         UUID id = UUID.randomUUID();
         broker.apply(new TopicRecord("guarded", id), new PartitionRecord(id, 0, List.of(1, 2), List.of(1), 1, 0, 0),

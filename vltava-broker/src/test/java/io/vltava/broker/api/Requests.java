@@ -4,7 +4,6 @@ import io.vltava.network.RequestContext;
 import io.vltava.protocol.records.LogSliceRecords;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,13 +27,12 @@ final class Requests {
     }
 
     static RequestContext context(ApiKeys api, short version, String clientId, String listener, ScheduledExecutorService eventLoop) {
-        return new RequestContext(new RequestHeader(api, version, clientId, 1), listener, new InetSocketAddress("127.0.0.1", 40000),
-                "test-connection", System.nanoTime(), eventLoop);
+        return new RequestContext(new RequestHeader(api, version, clientId, 1), listener, "test-connection", eventLoop);
     }
 
     /** The response of a future that must already be complete. */
     @SuppressWarnings("unchecked")
-    static <T extends ApiMessage> T done(CompletableFuture<ApiMessage> future) {
+    static <T extends ApiMessage> T done(CompletableFuture<? extends ApiMessage> future) {
         if (!future.isDone()) {
             throw new AssertionError("The handler did not answer at once");
         }

@@ -55,6 +55,17 @@ class TopicConfigResolverTest {
     }
 
     @Test
+    void aStoredOverrideThatIsNoLongerValidIsIgnored() {
+        // Older versions accepted choices in any case; such values may be in the metadata log.
+        Map<String, Object> values = resolver(Map.of("compression.type", "lz4")).effectiveValues(Map.of("compression.type", "GZIP",
+                "cleanup.policy", "Compact", "retention.ms", "1000"));
+
+        assertThat(values).containsEntry("compression.type", "lz4").containsEntry("cleanup.policy", List.of("delete"))
+                .containsEntry("retention.ms", 1000L);
+        assertThat(TopicConfigResolver.settings(values).writeRules().compressionType()).isEqualTo("lz4");
+    }
+
+    @Test
     void theMostSpecificSynonymSetWins() {
         Map<String, String> all = Map.of("log.retention.ms", "1234", "log.retention.minutes", "5", "log.retention.hours", "1");
         assertThat(effective(all, Map.of(), "retention.ms")).isEqualTo(1234L);

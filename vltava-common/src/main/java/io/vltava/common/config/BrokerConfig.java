@@ -17,6 +17,9 @@ import java.util.Map;
  */
 public final class BrokerConfig {
 
+    /** The security protocols Kafka knows, by the names Kafka gives them. */
+    private static final List<String> SECURITY_PROTOCOLS = List.of("PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL");
+
     private final Map<String, String> originals;
     private final Map<String, Object> values;
 
@@ -180,7 +183,10 @@ public final class BrokerConfig {
         return getList(BrokerConfigs.CONTROLLER_LISTENER_NAMES).stream().map(n -> n.toUpperCase(Locale.ROOT)).toList();
     }
 
-    /** Listener name to security protocol, from {@code listener.security.protocol.map}. */
+    /**
+     * Listener name to security protocol, from {@code listener.security.protocol.map}, both upper-cased:
+     * as in Kafka, listener names and protocol names are read without regard to case.
+     */
     public Map<String, String> securityProtocols() {
         Map<String, String> map = new LinkedHashMap<>();
         for (String entry : getList(BrokerConfigs.LISTENER_SECURITY_PROTOCOL_MAP)) {
@@ -188,7 +194,12 @@ public final class BrokerConfig {
             if (colon <= 0 || colon == entry.length() - 1) {
                 throw ConfigException.invalid(BrokerConfigs.LISTENER_SECURITY_PROTOCOL_MAP, entry, "expected NAME:PROTOCOL");
             }
-            map.put(entry.substring(0, colon).trim().toUpperCase(Locale.ROOT), entry.substring(colon + 1).trim().toUpperCase(Locale.ROOT));
+            String protocol = entry.substring(colon + 1).trim().toUpperCase(Locale.ROOT);
+            if (!SECURITY_PROTOCOLS.contains(protocol)) {
+                throw ConfigException.invalid(BrokerConfigs.LISTENER_SECURITY_PROTOCOL_MAP, entry,
+                        "unknown security protocol; expected one of " + String.join(", ", SECURITY_PROTOCOLS));
+            }
+            map.put(entry.substring(0, colon).trim().toUpperCase(Locale.ROOT), protocol);
         }
         return map;
     }
@@ -266,6 +277,8 @@ public final class BrokerConfig {
 
     /**
      * A topic key's broker-level default.
+     *
+     * <p>Threading: immutable; safe from any thread.
      *
      * @param value     the default value, typed as the topic key
      * @param brokerKey the broker key the user set that supplied it, or null when it is a built-in default

@@ -1,19 +1,21 @@
 package io.vltava.common.config;
 
 import static io.vltava.common.config.ConfigType.BOOLEAN;
-import static io.vltava.common.config.ConfigType.DOUBLE;
 import static io.vltava.common.config.ConfigType.INT;
 import static io.vltava.common.config.ConfigType.LIST;
 import static io.vltava.common.config.ConfigType.LONG;
 import static io.vltava.common.config.ConfigType.STRING;
 
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
  * The broker configuration keys Vltava reads from {@code server.properties}, with Kafka's names and
- * defaults wherever Kafka has the key. Keys that only supply topic defaults are listed here too, so
- * that they are validated and reported like Kafka's.
+ * defaults wherever Kafka has the key. The keys that supply topic defaults are defined from the synonym
+ * table of {@link TopicConfigs}, with their topic keys' types and validators, so that a bad broker-level
+ * default is refused at start-up as the same value would be for a topic.
  *
  * <p>Threading: immutable.
  */
@@ -36,7 +38,6 @@ public final class BrokerConfigs {
     public static final String DEFAULT_REPLICATION_FACTOR = "default.replication.factor";
     public static final String AUTO_CREATE_TOPICS_ENABLE = "auto.create.topics.enable";
     public static final String DELETE_TOPIC_ENABLE = "delete.topic.enable";
-    public static final String MESSAGE_MAX_BYTES = "message.max.bytes";
     public static final String SOCKET_REQUEST_MAX_BYTES = "socket.request.max.bytes";
     public static final String SOCKET_SEND_BUFFER_BYTES = "socket.send.buffer.bytes";
     public static final String SOCKET_RECEIVE_BUFFER_BYTES = "socket.receive.buffer.bytes";
@@ -45,22 +46,17 @@ public final class BrokerConfigs {
     public static final String FETCH_MAX_BYTES = "fetch.max.bytes";
     public static final String MAX_INCREMENTAL_FETCH_SESSION_CACHE_SLOTS = "max.incremental.fetch.session.cache.slots";
     public static final String PRODUCER_ID_EXPIRATION_MS = "producer.id.expiration.ms";
-    public static final String LOG_FLUSH_INTERVAL_MESSAGES = "log.flush.interval.messages";
-    public static final String LOG_FLUSH_INTERVAL_MS = "log.flush.interval.ms";
+    public static final String PRODUCER_ID_EXPIRATION_CHECK_INTERVAL_MS = "producer.id.expiration.check.interval.ms";
     public static final String LOG_FLUSH_SCHEDULER_INTERVAL_MS = "log.flush.scheduler.interval.ms";
     public static final String LOG_FLUSH_OFFSET_CHECKPOINT_INTERVAL_MS = "log.flush.offset.checkpoint.interval.ms";
-    public static final String LOG_SEGMENT_BYTES = "log.segment.bytes";
-    public static final String LOG_SEGMENT_DELETE_DELAY_MS = "log.segment.delete.delay.ms";
-    public static final String LOG_INDEX_SIZE_MAX_BYTES = "log.index.size.max.bytes";
-    public static final String LOG_INDEX_INTERVAL_BYTES = "log.index.interval.bytes";
-    public static final String LOG_MESSAGE_TIMESTAMP_TYPE = "log.message.timestamp.type";
+    public static final String LOG_RETENTION_CHECK_INTERVAL_MS = "log.retention.check.interval.ms";
 
     /** Kafka keys that name a mechanism Vltava does not have; accepted with a note, never an error. */
     public static final Map<String, String> WITHOUT_EFFECT = Map.of(
             "num.io.threads", "requests are handled on the network threads",
-            "num.recovery.threads.per.data.dir", "logs are recovered by one thread per log directory",
-            "background.threads", "background work runs on a fixed small pool",
-            "queued.max.requests", "each connection bounds its own queue",
+            "num.recovery.threads.per.data.dir", "logs are loaded and recovered by one thread per CPU core, across all log directories",
+            "background.threads", "background work runs on one scheduler thread, and fsyncs on one thread per log directory",
+            "queued.max.requests", "each connection stops reading while too many of its own requests are outstanding",
             "controller.quorum.bootstrap.servers", "the metadata quorum is set by controller.quorum.voters",
             "socket.listen.backlog.size", "the accept backlog is fixed",
             "num.replica.fetchers", "replication is not available yet",
@@ -68,7 +64,7 @@ public final class BrokerConfigs {
             "replica.lag.time.max.ms", "replication is not available yet");
 
     /** Every broker key Vltava knows. */
-    public static final ConfigDef DEFINITION = new ConfigDef()
+    public static final ConfigDef DEFINITION = withTopicDefaults(new ConfigDef()
             .define(PROCESS_ROLES, LIST, List.of("broker", "controller"), Validator.listOf("broker", "controller"),
                     "Roles of this node; Vltava runs both in one process.")
             .define(NODE_ID, INT, 1, Validator.atLeast(0), "Id of this node in the cluster.")
@@ -84,7 +80,8 @@ public final class BrokerConfigs {
                     "Listener names used by the metadata quorum; never advertised to clients.")
             .define(CONTROLLER_QUORUM_VOTERS, LIST, List.of(),
                     "Members of the metadata quorum as id@host:port; defaults to this node on its controller listener.")
-            .define(INTER_BROKER_LISTENER_NAME, STRING, null, "Listener brokers use to talk to each other.")
+            .define(INTER_BROKER_LISTENER_NAME, STRING, null,
+                    "Listener brokers would use to talk to each other; no effect while replication is not available.")
             .define(LOG_DIRS, LIST, null, "Directories holding the logs; overrides log.dir.")
             .define(LOG_DIR, STRING, "data", "Directory holding the logs when log.dirs is not set.")
             .define(METADATA_LOG_DIR, STRING, null, "Directory of the metadata log; defaults to the first log directory.")
@@ -93,7 +90,6 @@ public final class BrokerConfigs {
             .define(DEFAULT_REPLICATION_FACTOR, INT, 1, Validator.atLeast(1), "Replication factor of a topic created without one.")
             .define(AUTO_CREATE_TOPICS_ENABLE, BOOLEAN, true, "Create a topic when a client asks for the metadata of one that does not exist.")
             .define(DELETE_TOPIC_ENABLE, BOOLEAN, true, "Allow topics to be deleted.")
-            .define(MESSAGE_MAX_BYTES, INT, 1_048_588, Validator.atLeast(0), "Largest record batch a topic accepts unless it sets max.message.bytes.")
             .define(SOCKET_REQUEST_MAX_BYTES, INT, 104_857_600, Validator.atLeast(1), "Largest request accepted; a larger size prefix closes the connection.")
             .define(SOCKET_SEND_BUFFER_BYTES, INT, -1, Validator.atLeast(-1),
                     "SO_SNDBUF of client connections; -1 (unlike Kafka's 102400) lets the system size it, which is faster.")
@@ -104,43 +100,63 @@ public final class BrokerConfigs {
             .define(FETCH_MAX_BYTES, INT, 57_671_680, Validator.atLeast(1024), "Largest fetch response, whatever the client asks for.")
             .define(MAX_INCREMENTAL_FETCH_SESSION_CACHE_SLOTS, INT, 1000, Validator.atLeast(0), "Incremental fetch sessions kept at once.")
             .define(PRODUCER_ID_EXPIRATION_MS, INT, 86_400_000, Validator.atLeast(1), "Forget an idempotent producer's state after this long without writes.")
-            .define(LOG_FLUSH_INTERVAL_MESSAGES, LONG, Long.MAX_VALUE, Validator.atLeast(1),
-                    "Default of flush.messages: fsync after this many messages; 1 makes every acknowledgement durable.")
-            .define(LOG_FLUSH_INTERVAL_MS, LONG, null, Validator.atLeast(0), "Default of flush.ms; falls back to log.flush.scheduler.interval.ms.")
-            .define(LOG_FLUSH_SCHEDULER_INTERVAL_MS, LONG, Long.MAX_VALUE, Validator.atLeast(0), "How often logs are checked for time-based flushing.")
-            .define(LOG_FLUSH_OFFSET_CHECKPOINT_INTERVAL_MS, INT, 60_000, Validator.atLeast(0), "How often recovery points are written to disk.")
-            .define(LOG_SEGMENT_BYTES, INT, 1_073_741_824, Validator.atLeast(1_048_576), "Default of segment.bytes.")
-            .define(LOG_SEGMENT_DELETE_DELAY_MS, LONG, 60_000L, Validator.atLeast(0), "Default of file.delete.delay.ms.")
-            .define(LOG_INDEX_SIZE_MAX_BYTES, INT, 10_485_760, Validator.atLeast(4), "Default of segment.index.bytes.")
-            .define(LOG_INDEX_INTERVAL_BYTES, INT, 4096, Validator.atLeast(0), "Default of index.interval.bytes.")
-            .define(LOG_MESSAGE_TIMESTAMP_TYPE, STRING, "CreateTime", Validator.oneOf("CreateTime", "LogAppendTime"), "Default of message.timestamp.type.")
-            .define("log.message.timestamp.before.max.ms", LONG, Long.MAX_VALUE, Validator.atLeast(0), "Default of message.timestamp.before.max.ms.")
-            .define("log.message.timestamp.after.max.ms", LONG, 3_600_000L, Validator.atLeast(0), "Default of message.timestamp.after.max.ms.")
-            .define("compression.type", STRING, "producer", Validator.oneOf("producer", "uncompressed", "gzip", "snappy", "lz4", "zstd"),
-                    "Default of the topic compression.type.")
-            .define("compression.gzip.level", INT, -1, "Default of compression.gzip.level.")
-            .define("compression.lz4.level", INT, 9, Validator.between(1, 17), "Default of compression.lz4.level.")
-            .define("compression.zstd.level", INT, 3, Validator.between(-131072, 22), "Default of compression.zstd.level.")
-            .define("min.insync.replicas", INT, 1, Validator.atLeast(1), "Default of min.insync.replicas.")
-            .define("unclean.leader.election.enable", BOOLEAN, false, "Default of unclean.leader.election.enable.")
-            .define("log.cleanup.policy", LIST, List.of("delete"), Validator.listOf("delete", "compact"), "Default of cleanup.policy.")
-            .define("log.retention.ms", LONG, null, Validator.atLeast(-1), "Default of retention.ms; overrides log.retention.minutes and .hours.")
-            .define("log.retention.minutes", INT, null, Validator.atLeast(-1), "Default of retention.ms in minutes; overrides log.retention.hours.")
-            .define("log.retention.hours", INT, 168, Validator.atLeast(-1), "Default of retention.ms in hours.")
-            .define("log.retention.bytes", LONG, -1L, "Default of retention.bytes.")
-            .define("log.retention.check.interval.ms", LONG, 300_000L, Validator.atLeast(1), "How often retention is checked.")
-            .define("log.roll.ms", LONG, null, Validator.atLeast(1), "Default of segment.ms; overrides log.roll.hours.")
-            .define("log.roll.hours", INT, 168, Validator.atLeast(1), "Default of segment.ms in hours.")
-            .define("log.roll.jitter.ms", LONG, null, Validator.atLeast(0), "Default of segment.jitter.ms; overrides log.roll.jitter.hours.")
-            .define("log.roll.jitter.hours", INT, 0, Validator.atLeast(0), "Default of segment.jitter.ms in hours.")
-            .define("log.preallocate", BOOLEAN, false, "Default of preallocate.")
-            .define("log.cleaner.delete.retention.ms", LONG, 86_400_000L, Validator.atLeast(0), "Default of delete.retention.ms.")
-            .define("log.cleaner.min.cleanable.ratio", DOUBLE, 0.5, Validator.between(0, 1), "Default of min.cleanable.dirty.ratio.")
-            .define("log.cleaner.min.compaction.lag.ms", LONG, 0L, Validator.atLeast(0), "Default of min.compaction.lag.ms.")
-            .define("log.cleaner.max.compaction.lag.ms", LONG, Long.MAX_VALUE, Validator.atLeast(1), "Default of max.compaction.lag.ms.")
-            .define("log.local.retention.ms", LONG, -2L, Validator.atLeast(-2), "Default of local.retention.ms.")
-            .define("log.local.retention.bytes", LONG, -2L, Validator.atLeast(-2), "Default of local.retention.bytes.");
+            .define(PRODUCER_ID_EXPIRATION_CHECK_INTERVAL_MS, INT, 600_000, Validator.atLeast(1),
+                    "How often producers idle for longer than producer.id.expiration.ms are looked for and forgotten.")
+            .define(LOG_FLUSH_SCHEDULER_INTERVAL_MS, LONG, Long.MAX_VALUE, Validator.atLeast(1),
+                    "How often logs are checked against flush.ms; also the default of flush.ms when log.flush.interval.ms is not set.")
+            .define(LOG_FLUSH_OFFSET_CHECKPOINT_INTERVAL_MS, INT, 60_000, Validator.atLeast(1), "How often recovery points are written to disk.")
+            .define(LOG_RETENTION_CHECK_INTERVAL_MS, LONG, 300_000L, Validator.atLeast(1),
+                    "How often logs would be checked for retention; no effect while retention is not enforced."));
 
     private BrokerConfigs() {
+    }
+
+    /**
+     * Adds the broker keys that supply topic defaults, from {@link TopicConfigs#synonyms}: each takes its
+     * topic key's type, validator and documentation; the least specific synonym of a key also takes its
+     * default (converted to the synonym's unit), while the more specific ones have none, so that they
+     * only count when set. A synonym already defined (because it also tunes the broker itself) is kept.
+     */
+    private static ConfigDef withTopicDefaults(ConfigDef definition) {
+        for (ConfigKey topicKey : TopicConfigs.DEFINITION.keys()) {
+            List<TopicConfigs.Synonym> synonyms = TopicConfigs.synonyms(topicKey.name());
+            for (int i = 0; i < synonyms.size(); i++) {
+                TopicConfigs.Synonym synonym = synonyms.get(i);
+                if (definition.contains(synonym.brokerKey())) {
+                    continue;
+                }
+                boolean leastSpecific = i == synonyms.size() - 1;
+                definition.define(synonym.brokerKey(), synonym.unit() == null ? topicKey.type() : INT,
+                        leastSpecific ? defaultInUnit(topicKey, synonym) : null, topicKey.validator(),
+                        synonymDocumentation(topicKey, synonyms, i));
+            }
+        }
+        return definition;
+    }
+
+    private static Object defaultInUnit(ConfigKey topicKey, TopicConfigs.Synonym synonym) {
+        if (synonym.unit() == null) {
+            return topicKey.defaultValue();
+        }
+        long millis = (Long) topicKey.defaultValue();
+        if (millis % synonym.factor() != 0) {
+            throw new IllegalStateException("The default of " + topicKey.name() + " is not a whole number of " + synonym.unit());
+        }
+        return Math.toIntExact(millis / synonym.factor());
+    }
+
+    /** For example "Default of retention.ms (in minutes; overrides log.retention.hours). How long data is kept ...". */
+    private static String synonymDocumentation(ConfigKey topicKey, List<TopicConfigs.Synonym> synonyms, int index) {
+        List<String> notes = new ArrayList<>();
+        TopicConfigs.Synonym synonym = synonyms.get(index);
+        if (synonym.unit() != null) {
+            notes.add("in " + synonym.unit().name().toLowerCase(Locale.ROOT));
+        }
+        if (index < synonyms.size() - 1) {
+            List<String> lessSpecific = synonyms.subList(index + 1, synonyms.size()).stream().map(TopicConfigs.Synonym::brokerKey).toList();
+            notes.add("overrides " + String.join(" and ", lessSpecific));
+        }
+        String qualified = notes.isEmpty() ? "" : " (" + String.join("; ", notes) + ")";
+        return "Default of " + topicKey.name() + qualified + ". " + topicKey.documentation();
     }
 }

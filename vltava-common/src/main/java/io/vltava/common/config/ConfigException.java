@@ -3,6 +3,8 @@ package io.vltava.common.config;
 /**
  * A configuration value that is missing, malformed or outside its allowed range. The message is one
  * line that names the key and says what is wrong, fit to show a user as it is.
+ *
+ * <p>Threading: immutable; safe from any thread.
  */
 public final class ConfigException extends RuntimeException {
 

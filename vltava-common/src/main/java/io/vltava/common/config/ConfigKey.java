@@ -5,6 +5,8 @@ import java.util.Objects;
 /**
  * The definition of one configuration key: its name, type, default, validator and documentation.
  *
+ * <p>Threading: immutable; safe from any thread (its validator is stateless).
+ *
  * @param name          the key, as Kafka spells it
  * @param type          the value's type
  * @param defaultValue  the parsed default, or {@code null} for a key whose default is "not set"

@@ -7,6 +7,8 @@ import java.util.Locale;
 /**
  * The type of a configuration value, with the textual form it is parsed from. The codes are those
  * Kafka's DescribeConfigs (v3+) reports in {@code config_type}.
+ *
+ * <p>Threading: immutable; safe from any thread.
  */
 public enum ConfigType {
     BOOLEAN(1),

@@ -8,6 +8,8 @@ import java.util.regex.Pattern;
  * A listener address as Kafka writes it in {@code listeners} and {@code advertised.listeners}:
  * {@code NAME://host:port}, with an IPv6 host in brackets. An empty host means every interface.
  *
+ * <p>Threading: immutable; safe from any thread.
+ *
  * @param listenerName upper-case listener name, e.g. {@code PLAINTEXT}
  * @param host         host name or address; empty for every interface
  * @param port         port, 0 to let the system pick one

@@ -7,9 +7,11 @@ import static io.vltava.common.config.ConfigType.LIST;
 import static io.vltava.common.config.ConfigType.LONG;
 import static io.vltava.common.config.ConfigType.STRING;
 
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The topic-level configuration keys Kafka defines, with their types, defaults and validators, and the
@@ -98,44 +100,59 @@ public final class TopicConfigs {
             .define(UNCLEAN_LEADER_ELECTION_ENABLE, BOOLEAN, false, "Allow an out-of-sync replica to become leader." + NOT_ENFORCED);
 
     /**
-     * A broker key that supplies a topic key's default, and the factor that turns its unit into the
-     * topic key's (for example hours into milliseconds).
+     * A broker key that supplies a topic key's default.
+     *
+     * <p>Threading: immutable; safe from any thread.
+     *
+     * @param brokerKey the broker key
+     * @param unit      the time unit of the broker key's value when it differs from the topic key's
+     *                  milliseconds (as for {@code log.retention.hours}); null when both share a unit
      */
-    public record Synonym(String brokerKey, long factor) {
+    public record Synonym(String brokerKey, TimeUnit unit) {
+
+        /** What a value of the broker key is multiplied by to give the topic key's value. */
+        public long factor() {
+            return unit == null ? 1 : unit.toMillis(1);
+        }
     }
 
+    /**
+     * Every topic key's broker synonyms, most specific first, as Kafka maps them: the one table the
+     * broker keys that supply topic defaults are defined from (see {@link BrokerConfigs}). Keys absent
+     * here have no broker-level default.
+     */
     private static final Map<String, List<Synonym>> SYNONYMS = new LinkedHashMap<>();
 
     static {
-        synonym(CLEANUP_POLICY, "log.cleanup.policy");
-        synonym(COMPRESSION_TYPE, "compression.type");
-        synonym(COMPRESSION_GZIP_LEVEL, "compression.gzip.level");
-        synonym(COMPRESSION_LZ4_LEVEL, "compression.lz4.level");
-        synonym(COMPRESSION_ZSTD_LEVEL, "compression.zstd.level");
-        synonym(DELETE_RETENTION_MS, "log.cleaner.delete.retention.ms");
-        synonym(FILE_DELETE_DELAY_MS, "log.segment.delete.delay.ms");
-        synonym(FLUSH_MESSAGES, "log.flush.interval.messages");
-        SYNONYMS.put(FLUSH_MS, List.of(new Synonym("log.flush.interval.ms", 1), new Synonym("log.flush.scheduler.interval.ms", 1)));
-        synonym(INDEX_INTERVAL_BYTES, "log.index.interval.bytes");
-        synonym(LOCAL_RETENTION_BYTES, "log.local.retention.bytes");
-        synonym(LOCAL_RETENTION_MS, "log.local.retention.ms");
-        synonym(MAX_COMPACTION_LAG_MS, "log.cleaner.max.compaction.lag.ms");
-        synonym(MAX_MESSAGE_BYTES, "message.max.bytes");
-        synonym(MESSAGE_TIMESTAMP_AFTER_MAX_MS, "log.message.timestamp.after.max.ms");
-        synonym(MESSAGE_TIMESTAMP_BEFORE_MAX_MS, "log.message.timestamp.before.max.ms");
-        synonym(MESSAGE_TIMESTAMP_TYPE, "log.message.timestamp.type");
-        synonym(MIN_CLEANABLE_DIRTY_RATIO, "log.cleaner.min.cleanable.ratio");
-        synonym(MIN_COMPACTION_LAG_MS, "log.cleaner.min.compaction.lag.ms");
-        synonym(MIN_IN_SYNC_REPLICAS, "min.insync.replicas");
-        synonym(PREALLOCATE, "log.preallocate");
-        synonym(RETENTION_BYTES, "log.retention.bytes");
-        SYNONYMS.put(RETENTION_MS, List.of(new Synonym("log.retention.ms", 1), new Synonym("log.retention.minutes", 60_000L),
-                new Synonym("log.retention.hours", 3_600_000L)));
-        synonym(SEGMENT_BYTES, "log.segment.bytes");
-        synonym(SEGMENT_INDEX_BYTES, "log.index.size.max.bytes");
-        SYNONYMS.put(SEGMENT_JITTER_MS, List.of(new Synonym("log.roll.jitter.ms", 1), new Synonym("log.roll.jitter.hours", 3_600_000L)));
-        SYNONYMS.put(SEGMENT_MS, List.of(new Synonym("log.roll.ms", 1), new Synonym("log.roll.hours", 3_600_000L)));
-        synonym(UNCLEAN_LEADER_ELECTION_ENABLE, "unclean.leader.election.enable");
+        mapTo(CLEANUP_POLICY, "log.cleanup.policy");
+        mapTo(COMPRESSION_TYPE, "compression.type");
+        mapTo(COMPRESSION_GZIP_LEVEL, "compression.gzip.level");
+        mapTo(COMPRESSION_LZ4_LEVEL, "compression.lz4.level");
+        mapTo(COMPRESSION_ZSTD_LEVEL, "compression.zstd.level");
+        mapTo(DELETE_RETENTION_MS, "log.cleaner.delete.retention.ms");
+        mapTo(FILE_DELETE_DELAY_MS, "log.segment.delete.delay.ms");
+        mapTo(FLUSH_MESSAGES, "log.flush.interval.messages");
+        mapTo(FLUSH_MS, "log.flush.interval.ms", "log.flush.scheduler.interval.ms");
+        mapTo(INDEX_INTERVAL_BYTES, "log.index.interval.bytes");
+        mapTo(LOCAL_RETENTION_BYTES, "log.local.retention.bytes");
+        mapTo(LOCAL_RETENTION_MS, "log.local.retention.ms");
+        mapTo(MAX_COMPACTION_LAG_MS, "log.cleaner.max.compaction.lag.ms");
+        mapTo(MAX_MESSAGE_BYTES, "message.max.bytes");
+        mapTo(MESSAGE_TIMESTAMP_AFTER_MAX_MS, "log.message.timestamp.after.max.ms");
+        mapTo(MESSAGE_TIMESTAMP_BEFORE_MAX_MS, "log.message.timestamp.before.max.ms");
+        mapTo(MESSAGE_TIMESTAMP_TYPE, "log.message.timestamp.type");
+        mapTo(MIN_CLEANABLE_DIRTY_RATIO, "log.cleaner.min.cleanable.ratio");
+        mapTo(MIN_COMPACTION_LAG_MS, "log.cleaner.min.compaction.lag.ms");
+        mapTo(MIN_IN_SYNC_REPLICAS, "min.insync.replicas");
+        mapTo(PREALLOCATE, "log.preallocate");
+        mapTo(RETENTION_BYTES, "log.retention.bytes");
+        mapTo(RETENTION_MS, new Synonym("log.retention.ms", null), new Synonym("log.retention.minutes", TimeUnit.MINUTES),
+                new Synonym("log.retention.hours", TimeUnit.HOURS));
+        mapTo(SEGMENT_BYTES, "log.segment.bytes");
+        mapTo(SEGMENT_INDEX_BYTES, "log.index.size.max.bytes");
+        mapTo(SEGMENT_JITTER_MS, new Synonym("log.roll.jitter.ms", null), new Synonym("log.roll.jitter.hours", TimeUnit.HOURS));
+        mapTo(SEGMENT_MS, new Synonym("log.roll.ms", null), new Synonym("log.roll.hours", TimeUnit.HOURS));
+        mapTo(UNCLEAN_LEADER_ELECTION_ENABLE, "unclean.leader.election.enable");
     }
 
     private TopicConfigs() {
@@ -146,8 +163,15 @@ public final class TopicConfigs {
         return SYNONYMS.getOrDefault(topicKey, List.of());
     }
 
-    private static void synonym(String topicKey, String brokerKey) {
-        SYNONYMS.put(topicKey, List.of(new Synonym(brokerKey, 1)));
+    /** Maps {@code topicKey} to broker keys that share its unit, most specific first. */
+    private static void mapTo(String topicKey, String... brokerKeys) {
+        mapTo(topicKey, Arrays.stream(brokerKeys).map(brokerKey -> new Synonym(brokerKey, null)).toArray(Synonym[]::new));
+    }
+
+    private static void mapTo(String topicKey, Synonym... synonyms) {
+        if (!DEFINITION.contains(topicKey) || SYNONYMS.put(topicKey, List.of(synonyms)) != null) {
+            throw new IllegalStateException("Synonyms of an unknown topic key, or mapped twice: " + topicKey);
+        }
     }
 
     private static Validator gzipLevel() {

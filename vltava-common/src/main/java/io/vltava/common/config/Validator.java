@@ -1,13 +1,14 @@
 package io.vltava.common.config;
 
 import java.util.List;
-import java.util.Locale;
 import java.util.Set;
-import java.util.stream.Collectors;
 
 /**
  * Checks a parsed configuration value and throws {@link ConfigException} when it is not allowed.
  * The factories cover the shapes Kafka's keys need.
+ *
+ * <p>Threading: the factories' validators are stateless and safe from any thread; definitions share
+ * their validators between threads, so any other implementation must be too.
  */
 @FunctionalInterface
 public interface Validator {
@@ -38,17 +39,17 @@ public interface Validator {
         };
     }
 
-    /** One of the given strings, compared without regard to case. */
+    /** One of the given strings, compared with regard to case, as Kafka compares them. */
     static Validator oneOf(String... allowed) {
-        Set<String> set = Set.of(allowed).stream().map(s -> s.toLowerCase(Locale.ROOT)).collect(Collectors.toSet());
+        Set<String> set = Set.of(allowed);
         return (name, value) -> {
-            if (!set.contains(value.toString().toLowerCase(Locale.ROOT))) {
+            if (!set.contains(value.toString())) {
                 throw ConfigException.invalid(name, value, "must be one of " + String.join(", ", allowed));
             }
         };
     }
 
-    /** A list whose every item is one of the given strings, compared without regard to case. */
+    /** A list whose every item is one of the given strings, compared with regard to case. */
     static Validator listOf(String... allowed) {
         Validator item = oneOf(allowed);
         return (name, value) -> {

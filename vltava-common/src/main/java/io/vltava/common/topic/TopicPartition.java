@@ -5,6 +5,8 @@ import java.util.Objects;
 /**
  * A partition of a topic, named as Kafka names it.
  *
+ * <p>Threading: immutable; safe from any thread.
+ *
  * @param topic     the topic's name
  * @param partition the partition's index, from 0
  */

@@ -6,14 +6,17 @@ import java.util.List;
 /**
  * What a controller operation decided: the records to append to the metadata log, and the response to
  * give once they are committed. Nothing changes until the records are applied.
+ *
+ * <p>Threading: immutable (the response is not touched once the result is made); built and read on the
+ * controller thread.
  */
-public record ControllerResult<T>(List<MetadataRecord> records, T response) {
+record ControllerResult<T>(List<MetadataRecord> records, T response) {
 
-    public ControllerResult {
+    ControllerResult {
         records = List.copyOf(records);
     }
 
-    public static <T> ControllerResult<T> of(T response) {
+    static <T> ControllerResult<T> of(T response) {
         return new ControllerResult<>(List.of(), response);
     }
 }

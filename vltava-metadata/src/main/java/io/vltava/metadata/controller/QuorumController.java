@@ -18,6 +18,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 import org.apache.kafka.common.errors.NotControllerException;
+import org.apache.kafka.common.errors.UnknownServerException;
 import org.apache.kafka.common.message.AlterConfigsRequestData;
 import org.apache.kafka.common.message.AlterConfigsResponseData;
 import org.apache.kafka.common.message.CreatePartitionsRequestData.CreatePartitionsTopic;
@@ -84,9 +85,15 @@ public final class QuorumController implements AutoCloseable {
         return run("alterConfigs", image -> ConfigControl.alterConfigs(image, request));
     }
 
-    /** Hands a block of producer ids to {@code brokerId}; ids are never handed out twice. */
+    /**
+     * Hands a block of producer ids to {@code brokerId}; ids are never handed out twice. Fails with
+     * UnknownServerException, as Kafka does, once a block would run past the largest long.
+     */
     public CompletableFuture<ProducerIdBlock> allocateProducerIds(int brokerId) {
         return run("allocateProducerIds", image -> {
+            if (image.nextProducerId() > Long.MAX_VALUE - ProducerIdBlock.BLOCK_SIZE) {
+                throw new UnknownServerException("Exhausted all producer ids: the next block would end past " + Long.MAX_VALUE);
+            }
             ProducerIdBlock block = new ProducerIdBlock(image.nextProducerId(), ProducerIdBlock.BLOCK_SIZE);
             return new ControllerResult<>(List.of(new ProducerIdsRecord(brokerId, block.nextBlockFirstId())), block);
         });
@@ -138,9 +145,14 @@ public final class QuorumController implements AutoCloseable {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 result.completeExceptionally(e);
-            } catch (RuntimeException e) {
+            } catch (Throwable e) {
+                // Any failure answers the caller, or it would wait forever; an error of the JVM
+                // (out of memory, stack overflow) then goes on up, once the caller is answered.
                 log.error("Controller operation {} failed", name, e);
                 result.completeExceptionally(e);
+                if (e instanceof VirtualMachineError error) {
+                    throw error;
+                }
             }
         });
         try {

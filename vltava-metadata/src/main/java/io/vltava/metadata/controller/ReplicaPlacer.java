@@ -25,10 +25,11 @@ final class ReplicaPlacer {
     static List<List<Integer>> place(List<Integer> brokers, int first, int count, int rf, int start) {
         List<List<Integer>> placements = new ArrayList<>(count);
         int n = brokers.size();
-        for (int p = first; p < first + count; p++) {
+        for (int i = 0; i < count; i++) {
+            long partition = (long) first + i;
             List<Integer> replicas = new ArrayList<>(rf);
             for (int r = 0; r < rf; r++) {
-                replicas.add(brokers.get((int) Math.floorMod((long) start + p + r, n)));
+                replicas.add(brokers.get((int) Math.floorMod(start + partition + r, n)));
             }
             placements.add(replicas);
         }

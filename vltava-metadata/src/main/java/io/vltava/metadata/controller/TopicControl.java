@@ -53,7 +53,8 @@ final class TopicControl {
         CreateTopicsResponseData response = new CreateTopicsResponseData();
         List<MetadataRecord> records = new ArrayList<>();
         Set<String> duplicates = duplicateNames(request);
-        int totalPartitions = 0;
+        // In long: counts up to Integer.MAX_VALUE each must not wrap around past the limit.
+        long totalPartitions = 0;
         for (CreatableTopic topic : request.topics()) {
             if (!topic.assignments().isEmpty()) {
                 totalPartitions += topic.assignments().size();
@@ -211,14 +212,15 @@ final class TopicControl {
         List<CreatePartitionsTopicResult> results = new ArrayList<>();
         Set<String> names = new HashSet<>();
         Set<String> duplicates = new HashSet<>();
-        int added = 0;
+        // In long: neither one topic's increase nor their sum may wrap around past the limit.
+        long added = 0;
         for (CreatePartitionsTopic topic : topics) {
             if (!names.add(topic.name())) {
                 duplicates.add(topic.name());
             }
             TopicImage existing = image.topics().get(topic.name());
             if (existing != null) {
-                added += Math.max(0, topic.count() - existing.partitionCount());
+                added += Math.max(0, (long) topic.count() - existing.partitionCount());
             }
         }
         Set<String> reported = new HashSet<>();

@@ -36,10 +36,6 @@ public final class MetadataDelta {
         this.nextProducerId = base.nextProducerId();
     }
 
-    public MetadataImage base() {
-        return base;
-    }
-
     /** Applies one record to the delta. */
     public void replay(MetadataRecord record) {
         switch (record) {
@@ -140,25 +136,15 @@ public final class MetadataDelta {
         return changedConfigs.keySet();
     }
 
-    /** Whether nothing was replayed that changes the image. */
-    public boolean isEmpty() {
-        return changedTopics.isEmpty() && deletedTopics.isEmpty() && changedConfigs.isEmpty() && changedBrokers.isEmpty()
-                && nextProducerId == base.nextProducerId();
-    }
-
     /**
      * A topic created or changed in this delta.
+     *
+     * <p>Threading: filled while the delta replays records, then only read, by publishers on the same thread.
      *
      * @param partitions        every partition of the topic after the delta
      * @param changedPartitions the partitions this delta wrote
      */
     public record ChangedTopic(String name, UUID id, Map<Integer, PartitionRegistration> partitions,
                                Map<Integer, PartitionRegistration> changedPartitions) {
-
-        /** Whether the topic did not exist before this delta. */
-        public boolean isNewIn(MetadataImage base) {
-            TopicImage before = base.topics().get(id);
-            return before == null;
-        }
     }
 }

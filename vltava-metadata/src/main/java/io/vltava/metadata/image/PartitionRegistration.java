@@ -5,6 +5,8 @@ import java.util.List;
 /**
  * A partition as the metadata knows it: who holds it, who is in sync, who leads and since when.
  *
+ * <p>Threading: immutable; safe from any thread.
+ *
  * @param replicas       brokers holding a replica, the preferred leader first
  * @param isr            replicas in sync with the leader
  * @param leader         the leader's broker id, or -1

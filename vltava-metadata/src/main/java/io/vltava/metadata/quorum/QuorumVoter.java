@@ -6,6 +6,8 @@ import java.util.List;
 /**
  * A member of the metadata quorum, as written in {@code controller.quorum.voters}: {@code id@host:port}.
  *
+ * <p>Threading: immutable; safe from any thread.
+ *
  * @param id   the node id
  * @param host the host its quorum listener is reached at
  * @param port the port of that listener

@@ -1,6 +1,10 @@
 package io.vltava.metadata.record;
 
-/** Kinds of resource that carry dynamic configuration, with Kafka's resource type codes. */
+/**
+ * Kinds of resource that carry dynamic configuration, with Kafka's resource type codes.
+ *
+ * <p>Threading: immutable; safe from any thread.
+ */
 public enum ConfigResourceType {
     TOPIC((byte) 2),
     BROKER((byte) 4);

@@ -7,6 +7,8 @@ import java.util.UUID;
  * The full state of one partition: written when it is created, and again whenever its replicas, ISR
  * or leader change.
  *
+ * <p>Threading: immutable; safe from any thread.
+ *
  * @param topicId        the topic's id
  * @param partitionId    the partition's index
  * @param replicas       brokers holding a replica, the preferred leader first

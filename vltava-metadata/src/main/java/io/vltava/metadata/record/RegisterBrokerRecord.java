@@ -6,6 +6,8 @@ import java.util.UUID;
 /**
  * A broker registered, or registered again with new endpoints.
  *
+ * <p>Threading: immutable; safe from any thread.
+ *
  * @param brokerId      the broker's node id
  * @param incarnationId a new random id each time the broker process starts
  * @param endpoints     the addresses clients reach it at
@@ -17,7 +19,11 @@ public record RegisterBrokerRecord(int brokerId, UUID incarnationId, List<Broker
         endpoints = List.copyOf(endpoints);
     }
 
-    /** One advertised listener of a broker. */
+    /**
+     * One advertised listener of a broker.
+     *
+     * <p>Threading: immutable; safe from any thread.
+     */
     public record BrokerEndpoint(String listenerName, String host, int port, String securityProtocol) {
     }
 }

@@ -200,6 +200,16 @@ class ConfigControlTest extends ControllerTestSupport {
         }
 
         @Test
+        void choicesAreCaseSensitiveAsInKafka() {
+            assertResult(alterTopic("orders", op(SET, "compression.type", "GZIP")), Errors.INVALID_CONFIG, "compression.type");
+            assertResult(alterTopic("orders", op(SET, "message.timestamp.type", "logappendtime")), Errors.INVALID_CONFIG, null);
+            assertResult(alterTopic("orders", op(APPEND, "cleanup.policy", "Compact")), Errors.INVALID_CONFIG, "cleanup.policy");
+            assertThat(configsOf("orders")).isEmpty();
+
+            assertResult(alterTopic("orders", op(SET, "compression.type", "gzip")), Errors.NONE, null);
+        }
+
+        @Test
         void refusesConflictingCompactionLags() {
             alterTopic("orders", op(SET, "max.compaction.lag.ms", "100"));
 

@@ -21,7 +21,7 @@ import org.junit.jupiter.api.AfterEach;
 
 /**
  * A controller over an {@link InMemoryMetadataLog}, with shorthands for building requests. Defaults:
- * node 1, 3 partitions and replication factor 1 for -1, deletion enabled.
+ * 3 partitions and replication factor 1 for -1, deletion enabled.
  */
 abstract class ControllerTestSupport {
 
@@ -31,7 +31,7 @@ abstract class ControllerTestSupport {
     QuorumController controller = new QuorumController(config(true), log);
 
     static ControllerConfig config(boolean deleteTopicEnable) {
-        return new ControllerConfig(1, DEFAULT_PARTITIONS, (short) 1, deleteTopicEnable, 5_000);
+        return new ControllerConfig(DEFAULT_PARTITIONS, (short) 1, deleteTopicEnable, 5_000);
     }
 
     @AfterEach

@@ -3,7 +3,10 @@ package io.vltava.metadata.controller;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.vltava.metadata.image.MetadataImage;
 import io.vltava.metadata.quorum.InMemoryMetadataLog;
+import io.vltava.metadata.quorum.MetadataLog;
+import io.vltava.metadata.record.MetadataRecord;
 import io.vltava.metadata.record.ProducerIdsRecord;
 import io.vltava.metadata.record.RegisterBrokerRecord;
 import java.time.Duration;
@@ -14,6 +17,7 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import org.apache.kafka.common.errors.UnknownServerException;
 import org.apache.kafka.common.message.CreateTopicsResponseData;
 import org.apache.kafka.common.protocol.Errors;
 import org.awaitility.Awaitility;
@@ -75,6 +79,20 @@ class QuorumControllerTest extends ControllerTestSupport {
         ProducerIdBlock after = await(controller.allocateProducerIds(1));
 
         assertThat(after.firstId()).isEqualTo(before.nextBlockFirstId());
+    }
+
+    @Test
+    void refusesABlockThatWouldRunPastTheLargestId() {
+        log.append(List.of(new ProducerIdsRecord(1, Long.MAX_VALUE - ProducerIdBlock.BLOCK_SIZE))).join();
+
+        ProducerIdBlock last = await(controller.allocateProducerIds(1));
+        CompletableFuture<ProducerIdBlock> exhausted = controller.allocateProducerIds(1);
+
+        assertThat(last.nextBlockFirstId()).isEqualTo(Long.MAX_VALUE);
+        assertThatThrownBy(() -> exhausted.get(10, TimeUnit.SECONDS))
+                .isInstanceOf(ExecutionException.class)
+                .hasCauseInstanceOf(UnknownServerException.class);
+        assertThat(image().nextProducerId()).isEqualTo(Long.MAX_VALUE);
     }
 
     @Test
@@ -141,7 +159,7 @@ class QuorumControllerTest extends ControllerTestSupport {
     @Test
     void failsTheOperationWhenTheLogDoesNotCommitInTime() {
         controller.close();
-        controller = new QuorumController(new ControllerConfig(1, 1, (short) 1, true, 50), log);
+        controller = new QuorumController(new ControllerConfig(1, (short) 1, true, 50), log);
         log.hold();
 
         CompletableFuture<ProducerIdBlock> future = controller.allocateProducerIds(1);
@@ -178,6 +196,51 @@ class QuorumControllerTest extends ControllerTestSupport {
                 .isInstanceOf(ExecutionException.class)
                 .hasCauseInstanceOf(NullPointerException.class);
         assertThat(await(controller.allocateProducerIds(1)).firstId()).isZero();
+    }
+
+    @Test
+    void anOperationThatThrowsAnErrorFailsItsFutureInsteadOfHanging() {
+        ThrowingLog throwing = new ThrowingLog(log);
+        controller.close();
+        controller = new QuorumController(config(true), throwing);
+
+        for (Error error : List.of(new AssertionError("broken"), new OutOfMemoryError("Requested array size exceeds VM limit"))) {
+            throwing.next = error;
+            CompletableFuture<ProducerIdBlock> future = controller.allocateProducerIds(1);
+
+            assertThatThrownBy(() -> future.get(10, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class).hasCause(error);
+            // The controller still works, even after an error of the JVM ended its thread.
+            assertThat(await(controller.allocateProducerIds(1)).nextBlockFirstId()).isPositive();
+        }
+    }
+
+    /** A log whose image throws {@link #next} once. */
+    private static final class ThrowingLog implements MetadataLog {
+        private final MetadataLog delegate;
+        volatile Error next;
+
+        ThrowingLog(MetadataLog delegate) {
+            this.delegate = delegate;
+        }
+
+        @Override
+        public CompletableFuture<Long> append(List<MetadataRecord> records) {
+            return delegate.append(records);
+        }
+
+        @Override
+        public MetadataImage image() {
+            Error error = next;
+            if (error != null) {
+                next = null;
+                throw error;
+            }
+            return delegate.image();
+        }
+
+        @Override
+        public void close() {
+        }
     }
 
     @Test

@@ -43,6 +43,12 @@ class ReplicaPlacerTest {
         assertThat(ReplicaPlacer.place(List.of(1), 0, 0, 1, 0)).isEmpty();
     }
 
+    @Test
+    void placesPartitionsUpToTheLargestIndex() {
+        assertThat(ReplicaPlacer.place(List.of(1, 2), Integer.MAX_VALUE - 1, 2, 1, 0)).containsExactly(List.of(1), List.of(2));
+        assertThat(ReplicaPlacer.place(List.of(1, 2, 3), Integer.MAX_VALUE, 1, 2, Integer.MAX_VALUE)).containsExactly(List.of(3, 1));
+    }
+
     @Property(tries = 300)
     void everyPartitionGetsDistinctRegisteredBrokersAndLeadersAreEven(
             @ForAll @Size(min = 1, max = 8) @UniqueElements List<@IntRange(min = 0, max = 100) Integer> ids,

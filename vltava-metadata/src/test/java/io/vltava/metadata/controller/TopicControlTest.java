@@ -341,6 +341,27 @@ class TopicControlTest extends ControllerTestSupport {
         }
 
         @Test
+        void countsPartitionsWithoutOverflowEvenWhenOnlyValidating() {
+            // Integer.MAX_VALUE + 1 wraps around to a negative int, below the limit, in an int sum.
+            for (boolean validateOnly : List.of(true, false)) {
+                CreateTopicsRequestData request = request(topic("huge", Integer.MAX_VALUE, 1), topic("small", 1, 1));
+                request.setValidateOnly(validateOnly);
+
+                CreateTopicsResponseData response = await(controller.createTopics(request));
+
+                assertThat(response.topics()).hasSize(2);
+                response.topics().forEach(r -> assertFailure(r, Errors.POLICY_VIOLATION, "Excessively large number of partitions per request."));
+            }
+            assertThat(image().topics().byName()).isEmpty();
+        }
+
+        @Test
+        void refusesOneTopicAboveTheLimit() {
+            assertFailure(createTopic(topic("huge", Integer.MAX_VALUE, 1)), Errors.POLICY_VIOLATION,
+                    "Excessively large number of partitions per request.");
+        }
+
+        @Test
         void allowsExactly10000PartitionsInOneRequest() {
             CreateTopicsResponseData response = createTopics(topic("orders", 5_000, 1), topic("payments", 5_000 - DEFAULT_PARTITIONS, 1),
                     topic("defaults", -1, -1));
@@ -608,6 +629,27 @@ class TopicControlTest extends ControllerTestSupport {
             assertResult(createPartitions(increase("orders", 10_003)), Errors.POLICY_VIOLATION,
                     "Excessively large number of additional partitions per request.");
             assertResult(createPartitions(increase("orders", 10_002)), Errors.NONE, null);
+        }
+
+        @Test
+        void countsNewPartitionsWithoutOverflow() {
+            assertSuccess(createTopic(topic("payments", 1, 1)));
+
+            for (boolean validateOnly : List.of(true, false)) {
+                List<CreatePartitionsTopicResult> results = createPartitions(validateOnly, increase("orders", Integer.MAX_VALUE),
+                        increase("payments", Integer.MAX_VALUE));
+
+                assertThat(results).hasSize(2).allSatisfy(r -> assertResult(r, Errors.POLICY_VIOLATION,
+                        "Excessively large number of additional partitions per request."));
+            }
+            assertThat(image().topics().get("orders").partitionCount()).isEqualTo(2);
+            assertThat(image().topics().get("payments").partitionCount()).isEqualTo(1);
+        }
+
+        @Test
+        void aHugeDecreaseIsADecreaseNotTooManyPartitions() {
+            // Integer.MIN_VALUE - 2 wraps around to a huge increase in int arithmetic.
+            assertResult(createPartitions(increase("orders", Integer.MIN_VALUE)), Errors.INVALID_PARTITIONS, "would not be an increase");
         }
     }
 

@@ -6,7 +6,11 @@ import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
 
-/** jqwik generators for metadata records with arbitrary field values, nulls and non-ASCII text included. */
+/**
+ * jqwik generators for metadata records with arbitrary field values, nulls and non-ASCII text included.
+ *
+ * <p>Threading: stateless; safe from any thread.
+ */
 public final class RecordArbitraries {
 
     private RecordArbitraries() {

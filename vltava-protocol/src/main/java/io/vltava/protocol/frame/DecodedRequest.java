@@ -42,11 +42,6 @@ public final class DecodedRequest {
         return body.version();
     }
 
-    /** Size of the frame in bytes, without its size prefix. */
-    public int sizeInBytes() {
-        return frame.readableBytes();
-    }
-
     /** Releases the frame; the body must not be used afterwards. */
     public void release() {
         frame.release();

@@ -40,17 +40,10 @@ public final class EncodedResponse {
 
     private final ByteBuf bytes;
     private final List<Splice> splices;
-    private final int frameSize;
 
-    EncodedResponse(ByteBuf bytes, List<Splice> splices, int frameSize) {
+    EncodedResponse(ByteBuf bytes, List<Splice> splices) {
         this.bytes = bytes;
         this.splices = splices;
-        this.frameSize = frameSize;
-    }
-
-    /** Bytes on the wire, including the size prefix. */
-    public int frameSize() {
-        return frameSize;
     }
 
     /** Writes the frame (without flushing) and gives up ownership of its buffer. */

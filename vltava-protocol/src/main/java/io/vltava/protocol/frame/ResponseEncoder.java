@@ -49,7 +49,7 @@ public final class ResponseEncoder {
                         + requestHeader.apiKey().name + " v" + version + ", sized " + inlineBytes);
             }
             buffer.writerIndex(inlineBytes);
-            return new EncodedResponse(buffer, writer.splices, KafkaFrameDecoder.SIZE_PREFIX_BYTES + size.totalSize());
+            return new EncodedResponse(buffer, writer.splices);
         } catch (RuntimeException e) {
             buffer.release();
             throw e;

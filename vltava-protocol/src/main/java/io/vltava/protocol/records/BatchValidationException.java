@@ -6,6 +6,8 @@ import org.apache.kafka.common.protocol.Errors;
 /**
  * A produced batch that may not be stored, with the error code the producer gets for it and, for
  * errors in individual records, which records were at fault (ProduceResponse v8+ reports them).
+ *
+ * <p>Threading: immutable; safe from any thread.
  */
 public final class BatchValidationException extends RuntimeException {
 
@@ -33,7 +35,11 @@ public final class BatchValidationException extends RuntimeException {
         return recordErrors;
     }
 
-    /** One refused record: its index in the batch and why. */
+    /**
+     * One refused record: its index in the batch and why.
+     *
+     * <p>Threading: immutable; safe from any thread.
+     */
     public record RecordError(int batchIndex, String message) {
     }
 }

@@ -156,8 +156,8 @@ public final class ProducedBatchValidator {
                     // A negative timestamp other than "none" (-1) is never valid: kafka-clients refuses to write one.
                     timestampError = true;
                     errors.add(new RecordError(index, "Timestamp " + timestamp + " of message with offset " + index
-                            + " is out of range. The timestamp should be within [" + Math.max(0, subtractSaturated(nowMs, rules.timestampBeforeMaxMs()))
-                            + ", " + addSaturated(nowMs, rules.timestampAfterMaxMs()) + "]"));
+                            + " is out of range. The timestamp should be within [" + earliestTimestamp(rules, nowMs)
+                            + ", " + latestTimestamp(rules, nowMs) + "]"));
                 }
                 maxTimestamp = Math.max(maxTimestamp, timestamp);
                 index++;
@@ -225,13 +225,15 @@ public final class ProducedBatchValidator {
         return builder.build().buffer();
     }
 
-    private static long subtractSaturated(long a, long b) {
-        long r = a - b;
-        return ((a ^ b) & (a ^ r)) < 0 ? Long.MIN_VALUE : r;
+    /** The earliest CreateTime accepted, at least 0 (the bounds are never negative, so nothing here overflows). */
+    private static long earliestTimestamp(TopicWriteRules rules, long nowMs) {
+        long before = rules.timestampBeforeMaxMs();
+        return nowMs <= before ? 0 : nowMs - before;
     }
 
-    private static long addSaturated(long a, long b) {
-        long r = a + b;
-        return ((a ^ r) & (b ^ r)) < 0 ? Long.MAX_VALUE : r;
+    /** The latest CreateTime accepted, Long.MAX_VALUE when the bound reaches past it. */
+    private static long latestTimestamp(TopicWriteRules rules, long nowMs) {
+        long after = rules.timestampAfterMaxMs();
+        return nowMs > 0 && after > Long.MAX_VALUE - nowMs ? Long.MAX_VALUE : nowMs + after;
     }
 }

@@ -18,7 +18,11 @@ public final class TimestampLookup {
     private TimestampLookup() {
     }
 
-    /** A record's offset and timestamp, and the leader epoch of its batch. */
+    /**
+     * A record's offset and timestamp, and the leader epoch of its batch.
+     *
+     * <p>Threading: immutable; safe from any thread.
+     */
     public record Found(long offset, long timestamp, int leaderEpoch) {
     }
 

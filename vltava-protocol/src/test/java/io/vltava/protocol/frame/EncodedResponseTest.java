@@ -45,7 +45,7 @@ class EncodedResponseTest {
     @Test
     void withoutSplicesTheBufferItselfIsWritten() {
         ByteBuf bytes = buffer("abcdef");
-        EncodedResponse response = new EncodedResponse(bytes, List.of(), 6);
+        EncodedResponse response = new EncodedResponse(bytes, List.of());
 
         List<Object> written = write(response);
 
@@ -60,7 +60,7 @@ class EncodedResponseTest {
         List<EncodedResponse.Splice> splices = List.of(
                 EncodedResponse.Splice.ofFile(6, new LogSliceRecords(file, 0, 4)),   // after "<head|"
                 EncodedResponse.Splice.ofFile(10, new LogSliceRecords(file, 10, 3))); // after "mid|"
-        EncodedResponse response = new EncodedResponse(bytes, splices, 15 + 7);
+        EncodedResponse response = new EncodedResponse(bytes, splices);
 
         assertThat(new String(drain(response))).isEqualTo("<head|0123mid|ABCtail>");
         assertThat(bytes.refCnt()).as("slices released by the channel, the buffer by writeTo").isZero();
@@ -72,7 +72,7 @@ class EncodedResponseTest {
         List<EncodedResponse.Splice> splices = List.of(
                 EncodedResponse.Splice.ofFile(0, new LogSliceRecords(file, 0, 2)),
                 EncodedResponse.Splice.ofFile(2, new LogSliceRecords(file, 18, 2)));
-        EncodedResponse response = new EncodedResponse(bytes, splices, 6);
+        EncodedResponse response = new EncodedResponse(bytes, splices);
 
         EmbeddedChannel channel = new EmbeddedChannel();
         response.writeTo(channel);
@@ -92,7 +92,7 @@ class EncodedResponseTest {
     void insertsCopiedInMemoryRecords() {
         ByteBuf bytes = buffer("[]");
         EncodedResponse response = new EncodedResponse(bytes,
-                List.of(EncodedResponse.Splice.ofCopy(1, java.nio.ByteBuffer.wrap("records".getBytes()))), 9);
+                List.of(EncodedResponse.Splice.ofCopy(1, java.nio.ByteBuffer.wrap("records".getBytes()))));
 
         assertThat(new String(drain(response))).isEqualTo("[records]");
         assertThat(bytes.refCnt()).isZero();
@@ -103,7 +103,7 @@ class EncodedResponseTest {
         ByteBuf bytes = buffer("ab");
         EncodedResponse response = new EncodedResponse(bytes, List.of(
                 EncodedResponse.Splice.ofFile(1, LogSliceRecords.EMPTY),
-                EncodedResponse.Splice.ofCopy(1, java.nio.ByteBuffer.allocate(0))), 2);
+                EncodedResponse.Splice.ofCopy(1, java.nio.ByteBuffer.allocate(0))));
 
         EmbeddedChannel channel = new EmbeddedChannel();
         response.writeTo(channel);
@@ -116,7 +116,7 @@ class EncodedResponseTest {
     @Test
     void emptySlicesWriteNothingElse() {
         ByteBuf bytes = buffer("ab");
-        EncodedResponse response = new EncodedResponse(bytes, List.of(EncodedResponse.Splice.ofFile(1, LogSliceRecords.EMPTY)), 2);
+        EncodedResponse response = new EncodedResponse(bytes, List.of(EncodedResponse.Splice.ofFile(1, LogSliceRecords.EMPTY)));
 
         assertThat(new String(drain(response))).isEqualTo("ab");
         assertThat(bytes.refCnt()).isZero();
@@ -125,7 +125,7 @@ class EncodedResponseTest {
     @Test
     void releasingAFileRegionLeavesTheFileOpen() {
         ByteBuf bytes = buffer("-");
-        EncodedResponse response = new EncodedResponse(bytes, List.of(EncodedResponse.Splice.ofFile(1, new LogSliceRecords(file, 0, 20))), 21);
+        EncodedResponse response = new EncodedResponse(bytes, List.of(EncodedResponse.Splice.ofFile(1, new LogSliceRecords(file, 0, 20))));
 
         drain(response);
 
@@ -136,7 +136,7 @@ class EncodedResponseTest {
     void releaseDropsTheFrameUnsent() {
         ByteBuf bytes = buffer("abc");
 
-        new EncodedResponse(bytes, List.of(EncodedResponse.Splice.ofFile(1, new LogSliceRecords(file, 0, 1))), 4).release();
+        new EncodedResponse(bytes, List.of(EncodedResponse.Splice.ofFile(1, new LogSliceRecords(file, 0, 1)))).release();
 
         assertThat(bytes.refCnt()).isZero();
     }
@@ -144,7 +144,7 @@ class EncodedResponseTest {
     @Test
     void writingToAClosedChannelReleasesEverything() {
         ByteBuf bytes = buffer("abcd");
-        EncodedResponse response = new EncodedResponse(bytes, List.of(EncodedResponse.Splice.ofFile(2, new LogSliceRecords(file, 0, 5))), 9);
+        EncodedResponse response = new EncodedResponse(bytes, List.of(EncodedResponse.Splice.ofFile(2, new LogSliceRecords(file, 0, 5))));
         EmbeddedChannel channel = new EmbeddedChannel();
         channel.close();
 

@@ -367,7 +367,8 @@ class ProducedBatchValidatorTest {
 
         assertThat(e.error()).isEqualTo(Errors.INVALID_TIMESTAMP);
         assertThat(e.recordErrors()).extracting(RecordError::batchIndex).containsExactly(1, 2);
-        assertThat(e.recordErrors().get(0).message()).contains(Long.toString(NOW - 1001)).contains("out of range");
+        assertThat(e.recordErrors().get(0).message()).contains(Long.toString(NOW - 1001)).contains("out of range")
+                .endsWith("The timestamp should be within [" + (NOW - 1000) + ", " + (NOW + 1000) + "]");
         assertThat(e.getMessage()).isEqualTo("One or more records have been rejected due to invalid timestamp");
     }
 
@@ -380,6 +381,8 @@ class ProducedBatchValidatorTest {
 
         assertThat(e.error()).isEqualTo(Errors.INVALID_TIMESTAMP);
         assertThat(e.recordErrors()).extracting(RecordError::batchIndex).containsExactly(0);
+        assertThat(e.recordErrors().get(0).message()).as("unbounded both ways, without overflow")
+                .endsWith("The timestamp should be within [0, " + Long.MAX_VALUE + "]");
     }
 
     @Test

@@ -8,8 +8,6 @@ public enum AppendError {
     INVALID_PRODUCER_EPOCH,
     /** The batches are larger than a whole segment. */
     BATCH_LARGER_THAN_SEGMENT,
-    /** The bytes are not well-formed v2 batches. */
-    INVALID_BATCH,
     /** The log's directory failed; the partition is offline. */
     STORAGE_ERROR
 }
