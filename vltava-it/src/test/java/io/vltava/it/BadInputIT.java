@@ -125,7 +125,7 @@ class BadInputIT {
             throw new IllegalStateException(e);
         }
         List<org.apache.kafka.clients.consumer.ConsumerRecord<String, String>> records =
-                RestartIT.readAll(broker, new org.apache.kafka.common.TopicPartition("guarded", 0), 2);
+                PartitionReader.readExactly(broker.bootstrapServers(), new org.apache.kafka.common.TopicPartition("guarded", 0), 2);
         assertThat(records).extracting(org.apache.kafka.clients.consumer.ConsumerRecord::value).containsExactly("v", "v2");
     }
 
@@ -164,7 +164,7 @@ class BadInputIT {
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
-        assertThat(RestartIT.readAll(broker, new org.apache.kafka.common.TopicPartition("guarded-after", 0), 1).get(0).value())
+        assertThat(PartitionReader.readExactly(broker.bootstrapServers(), new org.apache.kafka.common.TopicPartition("guarded-after", 0), 1).get(0).value())
                 .isEqualTo("still here");
     }
 }

@@ -97,7 +97,7 @@ class CrashIT {
             TopicPartition tp = new TopicPartition("crash", p);
             long expected = acknowledged.entrySet().stream().filter(e -> partitionOf.get(e.getKey()) == tp.partition())
                     .mapToLong(e -> e.getValue() + 1).max().orElse(0);
-            List<ConsumerRecord<String, String>> records = ProcessBrokers.readRecords(broker.bootstrapServers(), tp, expected);
+            List<ConsumerRecord<String, String>> records = PartitionReader.readRecords(broker.bootstrapServers(), tp, expected);
             Map<String, Long> stored = new HashMap<>();
             Set<String> seen = new HashSet<>();
             long previous = -1;

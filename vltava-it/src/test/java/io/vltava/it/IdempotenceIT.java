@@ -58,7 +58,7 @@ class IdempotenceIT {
                 assertThat(Errors.forCode(produce(client, producerId, 7, "gap").errorCode())).isEqualTo(Errors.OUT_OF_ORDER_SEQUENCE_NUMBER);
                 assertThat(produce(client, producerId, 3, "d")).satisfies(r -> assertAppended(r, 3));
             }
-            List<ConsumerRecord<String, String>> records = RestartIT.readAll(broker, new TopicPartition("idem", 0), 4);
+            List<ConsumerRecord<String, String>> records = PartitionReader.readExactly(broker.bootstrapServers(), new TopicPartition("idem", 0), 4);
             assertThat(records).extracting(ConsumerRecord::value).containsExactly("a", "b", "c", "d");
         }
     }

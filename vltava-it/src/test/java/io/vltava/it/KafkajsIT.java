@@ -40,7 +40,7 @@ class KafkajsIT {
             String output = new String(node.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             assertThat(node.exitValue()).as("kafkajs printed:%n%s", output).isZero();
             assertThat(output).contains("\"high\":\"11\"");
-            List<ConsumerRecord<String, String>> records = RestartIT.readAll(broker, new TopicPartition("from-kafkajs", 0), 11);
+            List<ConsumerRecord<String, String>> records = PartitionReader.readExactly(broker.bootstrapServers(), new TopicPartition("from-kafkajs", 0), 11);
             assertThat(records.get(0).key()).isEqualTo("k0");
             assertThat(records.get(0).value()).isEqualTo("hello from kafkajs 0");
             assertThat(records.get(10).value()).isEqualTo("gzipped by kafkajs");

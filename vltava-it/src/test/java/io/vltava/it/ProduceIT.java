@@ -6,17 +6,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.vltava.testing.EmbeddedBroker;
 import io.vltava.testing.KafkaClients;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -74,7 +71,7 @@ class ProduceIT {
                 }
             }
         }
-        List<ConsumerRecord<String, String>> records = readAll(topic, 0, count);
+        List<ConsumerRecord<String, String>> records = PartitionReader.readExactly(broker.bootstrapServers(), new TopicPartition(topic, 0), count);
         for (int i = 0; i < count; i++) {
             ConsumerRecord<String, String> record = records.get(i);
             assertThat(record.offset()).isEqualTo(i);
@@ -109,7 +106,7 @@ class ProduceIT {
             RecordMetadata metadata = producer.send(new ProducerRecord<>("append-time", 0, 1000L, "k", "v")).get();
             assertThat(metadata.timestamp()).isGreaterThanOrEqualTo(before);
         }
-        ConsumerRecord<String, String> record = readAll("append-time", 0, 1).get(0);
+        ConsumerRecord<String, String> record = PartitionReader.readExactly(broker.bootstrapServers(), new TopicPartition("append-time", 0), 1).get(0);
         assertThat(record.timestamp()).isGreaterThanOrEqualTo(before);
         assertThat(record.timestampType()).isEqualTo(org.apache.kafka.common.record.TimestampType.LOG_APPEND_TIME);
     }
@@ -129,7 +126,7 @@ class ProduceIT {
             }
             producer.flush();
         }
-        List<ConsumerRecord<String, String>> records = readAll(topic, 0, 10);
+        List<ConsumerRecord<String, String>> records = PartitionReader.readExactly(broker.bootstrapServers(), new TopicPartition(topic, 0), 10);
         assertThat(records).extracting(ConsumerRecord::value).containsExactly("v0", "v1", "v2", "v3", "v4", "v5", "v6", "v7", "v8", "v9");
     }
 
@@ -149,21 +146,6 @@ class ProduceIT {
     static void createTopic(String topic, int partitions) throws Exception {
         try (Admin admin = KafkaClients.admin(broker.bootstrapServers())) {
             admin.createTopics(List.of(new NewTopic(topic, partitions, (short) 1))).all().get();
-        }
-    }
-
-    static List<ConsumerRecord<String, String>> readAll(String topic, int partition, int count) {
-        try (KafkaConsumer<String, String> consumer = KafkaClients.consumer(broker.bootstrapServers())) {
-            TopicPartition tp = new TopicPartition(topic, partition);
-            consumer.assign(Set.of(tp));
-            consumer.seekToBeginning(Set.of(tp));
-            List<ConsumerRecord<String, String>> records = new ArrayList<>();
-            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-            while (records.size() < count && System.nanoTime() < deadline) {
-                consumer.poll(Duration.ofMillis(200)).forEach(records::add);
-            }
-            assertThat(records).hasSize(count);
-            return records;
         }
     }
 }

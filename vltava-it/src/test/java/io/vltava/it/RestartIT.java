@@ -5,15 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.vltava.testing.EmbeddedBroker;
 import io.vltava.testing.KafkaClients;
 import io.vltava.testing.RawKafkaClient;
-import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
@@ -49,7 +45,7 @@ class RestartIT {
             }
             assertThat(initProducerId(broker)).isGreaterThan(firstProducerId);
             for (int p = 0; p < 2; p++) {
-                List<ConsumerRecord<String, String>> records = readAll(broker, new TopicPartition("kept", p), 1000);
+                List<ConsumerRecord<String, String>> records = PartitionReader.readExactly(broker.bootstrapServers(), new TopicPartition("kept", p), 1000);
                 for (int i = 0; i < 1000; i++) {
                     assertThat(records.get(i).offset()).isEqualTo(i);
                     assertThat(records.get(i).key()).isEqualTo("k" + (2 * i + p));
@@ -68,20 +64,6 @@ class RestartIT {
             InitProducerIdResponse response = (InitProducerIdResponse) client.send(request);
             assertThat(response.error().code()).isZero();
             return response.data().producerId();
-        }
-    }
-
-    static List<ConsumerRecord<String, String>> readAll(EmbeddedBroker broker, TopicPartition tp, int count) {
-        try (KafkaConsumer<String, String> consumer = KafkaClients.consumer(broker.bootstrapServers())) {
-            consumer.assign(Set.of(tp));
-            consumer.seekToBeginning(Set.of(tp));
-            List<ConsumerRecord<String, String>> records = new ArrayList<>();
-            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-            while (records.size() < count && System.nanoTime() < deadline) {
-                consumer.poll(Duration.ofMillis(200)).forEach(records::add);
-            }
-            assertThat(records).hasSize(count);
-            return records;
         }
     }
 }

@@ -35,7 +35,7 @@ class SeparateProcessIT {
             try (KafkaProducer<String, String> producer = KafkaClients.producer(broker.bootstrapServers())) {
                 assertThat(producer.send(new ProducerRecord<>("process", "again")).get().offset()).isEqualTo(1);
             }
-            assertThat(ProcessBrokers.readValues(broker.bootstrapServers(), new TopicPartition("process", 0), 2)).containsExactly("hello", "again");
+            assertThat(PartitionReader.readValues(broker.bootstrapServers(), new TopicPartition("process", 0), 2)).containsExactly("hello", "again");
         }
     }
 }

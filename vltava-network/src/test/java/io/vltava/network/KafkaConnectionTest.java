@@ -7,6 +7,7 @@ import io.netty.buffer.UnpooledByteBufAllocator;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.vltava.network.FakeHandler.Call;
+import io.vltava.protocol.NettyLeaks;
 import io.vltava.protocol.frame.KafkaFrameDecoder;
 import io.vltava.protocol.frame.RequestDecoder;
 import java.io.ByteArrayOutputStream;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vltava.common.config.Endpoint;
 import io.vltava.network.FakeHandler.Call;
+import io.vltava.protocol.NettyLeaks;
 import io.vltava.protocol.records.LogSliceRecords;
 import java.io.IOException;
 import java.net.InetSocketAddress;

@@ -1,5 +1,7 @@
 package io.vltava.it;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.vltava.testing.KafkaClients;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -9,10 +11,14 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 
-/** Reading back what brokers in other processes hold. */
-final class ProcessBrokers {
+/**
+ * Reads partitions back from the start with the Java consumer ({@code assign}, no group).
+ *
+ * <p>Threading: stateless; each call uses a consumer of its own.
+ */
+final class PartitionReader {
 
-    private ProcessBrokers() {
+    private PartitionReader() {
     }
 
     /** Every record of a partition from the start, waiting until at least {@code atLeast} arrived. */
@@ -28,6 +34,13 @@ final class ProcessBrokers {
             }
             return records;
         }
+    }
+
+    /** Every record of a partition from the start, which must be exactly {@code count} records. */
+    static List<ConsumerRecord<String, String>> readExactly(String bootstrap, TopicPartition tp, int count) {
+        List<ConsumerRecord<String, String>> records = readRecords(bootstrap, tp, count);
+        assertThat(records).hasSize(count);
+        return records;
     }
 
     static List<String> readValues(String bootstrap, TopicPartition tp, long atLeast) {
