@@ -14,6 +14,7 @@ import io.vltava.metadata.record.RegisterBrokerRecord;
 import io.vltava.metadata.record.TopicRecord;
 import io.vltava.storage.LogManager;
 import io.vltava.storage.LogManagerConfig;
+import io.vltava.storage.cleaner.LogCleanerConfig;
 import io.vltava.storage.log.LogAppendInfo;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
@@ -50,7 +51,7 @@ public final class LocalBroker implements AutoCloseable {
     private LocalBroker(Path logDir, Map<String, String> brokerProps, ManualTime time) {
         this.time = time;
         this.configs = new TopicConfigResolver(BrokerConfig.parse(brokerProps));
-        this.logManager = LogManager.open(new LogManagerConfig(List.of(logDir), HOUR, Long.MAX_VALUE, HOUR, HOUR),
+        this.logManager = LogManager.open(new LogManagerConfig(List.of(logDir), HOUR, Long.MAX_VALUE, HOUR, HOUR, HOUR, LogCleanerConfig.DEFAULT),
                 topic -> configs.settings(image, topic).logConfig(), time);
         this.replicaManager = new ReplicaManager(LOCAL_ID, logManager, configs);
     }

@@ -36,6 +36,7 @@ import io.vltava.network.SocketServer;
 import io.vltava.network.SocketServerConfig;
 import io.vltava.storage.LogManager;
 import io.vltava.storage.LogManagerConfig;
+import io.vltava.storage.cleaner.LogCleanerConfig;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -163,7 +164,10 @@ public final class VltavaServer implements AutoCloseable {
     private LogManagerConfig logManagerConfig() {
         return new LogManagerConfig(config.logDirs(), config.getInt(BrokerConfigs.LOG_FLUSH_OFFSET_CHECKPOINT_INTERVAL_MS),
                 config.getLong(BrokerConfigs.LOG_FLUSH_SCHEDULER_INTERVAL_MS), config.getInt(BrokerConfigs.PRODUCER_ID_EXPIRATION_MS),
-                config.getInt(BrokerConfigs.PRODUCER_ID_EXPIRATION_CHECK_INTERVAL_MS));
+                config.getInt(BrokerConfigs.PRODUCER_ID_EXPIRATION_CHECK_INTERVAL_MS), config.getLong(BrokerConfigs.LOG_RETENTION_CHECK_INTERVAL_MS),
+                new LogCleanerConfig(config.getBoolean(BrokerConfigs.LOG_CLEANER_ENABLE), config.getInt(BrokerConfigs.LOG_CLEANER_THREADS),
+                        config.getLong(BrokerConfigs.LOG_CLEANER_DEDUPE_BUFFER_SIZE), config.getInt(BrokerConfigs.LOG_CLEANER_IO_BUFFER_SIZE),
+                        config.getDouble(BrokerConfigs.LOG_CLEANER_IO_MAX_BYTES_PER_SECOND), config.getLong(BrokerConfigs.LOG_CLEANER_BACKOFF_MS)));
     }
 
     private SocketServerConfig socketServerConfig() {

@@ -10,7 +10,7 @@ import io.vltava.storage.checkpoint.OffsetCheckpointFile;
 import io.vltava.storage.log.FetchIsolation;
 import io.vltava.storage.log.LogConfig;
 import io.vltava.storage.log.PartitionLog;
-import io.vltava.storage.log.TimestampType;
+import io.vltava.storage.cleaner.LogCleanerConfig;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -29,8 +29,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 class LogManagerTest {
 
-    private static final LogConfig LOG_CONFIG = new LogConfig(1024 * 1024, 64 * 1024, 256, Long.MAX_VALUE, Long.MAX_VALUE,
-            TimestampType.CREATE_TIME, 0L);
+    private static final LogConfig LOG_CONFIG = LogConfig.builder().segmentBytes(1024 * 1024).segmentIndexBytes(64 * 1024)
+            .indexIntervalBytes(256).fileDeleteDelayMs(0L).build();
     private static final long HOUR = 3_600_000L;
 
     @TempDir
@@ -47,7 +47,7 @@ class LogManagerTest {
     }
 
     private LogManagerConfig config(Path... dirs) {
-        return new LogManagerConfig(List.of(dirs), HOUR, Long.MAX_VALUE, HOUR, HOUR);
+        return new LogManagerConfig(List.of(dirs), HOUR, Long.MAX_VALUE, HOUR, HOUR, HOUR, LogCleanerConfig.DEFAULT);
     }
 
     private LogManager open(Path... dirs) {
@@ -252,8 +252,7 @@ class LogManagerTest {
         Path a = root.resolve("a");
         LogManager manager = open(a);
         TopicPartition tp = new TopicPartition("orders", 0);
-        LogConfig lingering = new LogConfig(LOG_CONFIG.segmentBytes(), LOG_CONFIG.segmentIndexBytes(), LOG_CONFIG.indexIntervalBytes(),
-                LOG_CONFIG.flushMessages(), LOG_CONFIG.flushMs(), LOG_CONFIG.timestampType(), HOUR);
+        LogConfig lingering = LOG_CONFIG.toBuilder().fileDeleteDelayMs(HOUR).build();
         manager.getOrCreateLog(tp, UUID.randomUUID(), lingering);
 
         manager.deleteLog(tp);
@@ -300,7 +299,7 @@ class LogManagerTest {
     @Test
     void checkpointsAreWrittenPeriodically() {
         Path a = root.resolve("a");
-        LogManager manager = open(new LogManagerConfig(List.of(a), 20, Long.MAX_VALUE, HOUR, HOUR));
+        LogManager manager = open(new LogManagerConfig(List.of(a), 20, Long.MAX_VALUE, HOUR, HOUR, HOUR, LogCleanerConfig.DEFAULT));
         append(manager.getOrCreateLog(new TopicPartition("orders", 0), UUID.randomUUID(), LOG_CONFIG), 2);
 
         await().atMost(Duration.ofSeconds(10)).until(() -> {

@@ -73,16 +73,28 @@ public final class TopicConfigResolver {
 
     static TopicSettings settings(Map<String, Object> values) {
         TimestampType timestampType = TimestampType.forConfig((String) values.get(TopicConfigs.MESSAGE_TIMESTAMP_TYPE));
-        LogConfig logConfig = new LogConfig(
-                (Integer) values.get(TopicConfigs.SEGMENT_BYTES),
-                (Integer) values.get(TopicConfigs.SEGMENT_INDEX_BYTES),
-                (Integer) values.get(TopicConfigs.INDEX_INTERVAL_BYTES),
-                (Long) values.get(TopicConfigs.FLUSH_MESSAGES),
-                (Long) values.get(TopicConfigs.FLUSH_MS),
-                timestampType,
-                (Long) values.get(TopicConfigs.FILE_DELETE_DELAY_MS));
         @SuppressWarnings("unchecked")
         List<String> cleanupPolicy = (List<String>) values.get(TopicConfigs.CLEANUP_POLICY);
+        LogConfig logConfig = LogConfig.builder()
+                .segmentBytes((Integer) values.get(TopicConfigs.SEGMENT_BYTES))
+                .segmentMs((Long) values.get(TopicConfigs.SEGMENT_MS))
+                .segmentJitterMs((Long) values.get(TopicConfigs.SEGMENT_JITTER_MS))
+                .segmentIndexBytes((Integer) values.get(TopicConfigs.SEGMENT_INDEX_BYTES))
+                .indexIntervalBytes((Integer) values.get(TopicConfigs.INDEX_INTERVAL_BYTES))
+                .flushMessages((Long) values.get(TopicConfigs.FLUSH_MESSAGES))
+                .flushMs((Long) values.get(TopicConfigs.FLUSH_MS))
+                .timestampType(timestampType)
+                .fileDeleteDelayMs((Long) values.get(TopicConfigs.FILE_DELETE_DELAY_MS))
+                .retentionMs((Long) values.get(TopicConfigs.RETENTION_MS))
+                .retentionBytes((Long) values.get(TopicConfigs.RETENTION_BYTES))
+                .cleanupPolicy(cleanupPolicy.contains(TopicConfigs.CLEANUP_POLICY_DELETE),
+                        cleanupPolicy.contains(TopicConfigs.CLEANUP_POLICY_COMPACT))
+                .deleteRetentionMs((Long) values.get(TopicConfigs.DELETE_RETENTION_MS))
+                .minCleanableDirtyRatio((Double) values.get(TopicConfigs.MIN_CLEANABLE_DIRTY_RATIO))
+                .minCompactionLagMs((Long) values.get(TopicConfigs.MIN_COMPACTION_LAG_MS))
+                .maxCompactionLagMs((Long) values.get(TopicConfigs.MAX_COMPACTION_LAG_MS))
+                .preallocate((Boolean) values.get(TopicConfigs.PREALLOCATE))
+                .build();
         String compressionType = (String) values.get(TopicConfigs.COMPRESSION_TYPE);
         TopicWriteRules rules = new TopicWriteRules(
                 (Integer) values.get(TopicConfigs.MAX_MESSAGE_BYTES),

@@ -11,6 +11,7 @@ import io.vltava.metadata.record.PartitionRecord;
 import io.vltava.metadata.record.TopicRecord;
 import io.vltava.storage.log.LogConfig;
 import io.vltava.storage.log.TimestampType;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -122,9 +123,15 @@ class TopicConfigResolverTest {
 
     @Test
     void settingsMapTheLogKeys() {
-        TopicSettings settings = settings(Map.of("segment.bytes", "2097152", "segment.index.bytes", "4096", "index.interval.bytes", "100",
-                "flush.messages", "1", "flush.ms", "500", "file.delete.delay.ms", "7", "min.insync.replicas", "2"));
-        assertThat(settings.logConfig()).isEqualTo(new LogConfig(2_097_152, 4096, 100, 1L, 500L, TimestampType.CREATE_TIME, 7L));
+        Map<String, String> overrides = new HashMap<>(Map.of("segment.bytes", "2097152", "segment.index.bytes", "4096",
+                "index.interval.bytes", "100", "flush.messages", "1", "flush.ms", "500", "file.delete.delay.ms", "7",
+                "min.insync.replicas", "2", "segment.ms", "1000", "segment.jitter.ms", "10", "retention.ms", "2000"));
+        overrides.putAll(Map.of("retention.bytes", "3000", "cleanup.policy", "compact,delete", "delete.retention.ms", "4000",
+                "min.cleanable.dirty.ratio", "0.25", "min.compaction.lag.ms", "5000", "max.compaction.lag.ms", "6000", "preallocate", "true",
+                "message.timestamp.type", "LogAppendTime"));
+        TopicSettings settings = settings(overrides);
+        assertThat(settings.logConfig()).isEqualTo(new LogConfig(2_097_152, 1000L, 10L, 4096, 100, 1L, 500L, TimestampType.LOG_APPEND_TIME,
+                7L, 2000L, 3000L, true, true, 4000L, 0.25, 5000L, 6000L, true));
         assertThat(settings.minInsyncReplicas()).isEqualTo(2);
     }
 

@@ -112,6 +112,10 @@ public final class BrokerConfig {
         return (Long) get(key);
     }
 
+    public double getDouble(String key) {
+        return (Double) get(key);
+    }
+
     public boolean getBoolean(String key) {
         return (Boolean) get(key);
     }

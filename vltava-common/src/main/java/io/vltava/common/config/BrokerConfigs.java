@@ -1,6 +1,7 @@
 package io.vltava.common.config;
 
 import static io.vltava.common.config.ConfigType.BOOLEAN;
+import static io.vltava.common.config.ConfigType.DOUBLE;
 import static io.vltava.common.config.ConfigType.INT;
 import static io.vltava.common.config.ConfigType.LIST;
 import static io.vltava.common.config.ConfigType.LONG;
@@ -50,6 +51,12 @@ public final class BrokerConfigs {
     public static final String LOG_FLUSH_SCHEDULER_INTERVAL_MS = "log.flush.scheduler.interval.ms";
     public static final String LOG_FLUSH_OFFSET_CHECKPOINT_INTERVAL_MS = "log.flush.offset.checkpoint.interval.ms";
     public static final String LOG_RETENTION_CHECK_INTERVAL_MS = "log.retention.check.interval.ms";
+    public static final String LOG_CLEANER_ENABLE = "log.cleaner.enable";
+    public static final String LOG_CLEANER_THREADS = "log.cleaner.threads";
+    public static final String LOG_CLEANER_DEDUPE_BUFFER_SIZE = "log.cleaner.dedupe.buffer.size";
+    public static final String LOG_CLEANER_IO_BUFFER_SIZE = "log.cleaner.io.buffer.size";
+    public static final String LOG_CLEANER_IO_MAX_BYTES_PER_SECOND = "log.cleaner.io.max.bytes.per.second";
+    public static final String LOG_CLEANER_BACKOFF_MS = "log.cleaner.backoff.ms";
 
     /** Kafka keys that name a mechanism Vltava does not have; accepted with a note, never an error. */
     public static final Map<String, String> WITHOUT_EFFECT = Map.of(
@@ -106,7 +113,15 @@ public final class BrokerConfigs {
                     "How often logs are checked against flush.ms; also the default of flush.ms when log.flush.interval.ms is not set.")
             .define(LOG_FLUSH_OFFSET_CHECKPOINT_INTERVAL_MS, INT, 60_000, Validator.atLeast(1), "How often recovery points are written to disk.")
             .define(LOG_RETENTION_CHECK_INTERVAL_MS, LONG, 300_000L, Validator.atLeast(1),
-                    "How often logs would be checked for retention; no effect while retention is not enforced."));
+                    "How often logs are checked for segments to delete by retention.ms and retention.bytes, and to roll by segment.ms.")
+            .define(LOG_CLEANER_ENABLE, BOOLEAN, true, "Run the log cleaner, which compacts topics with cleanup.policy=compact.")
+            .define(LOG_CLEANER_THREADS, INT, 1, Validator.atLeast(0), "Threads cleaning compacted logs.")
+            .define(LOG_CLEANER_DEDUPE_BUFFER_SIZE, LONG, 134_217_728L, Validator.atLeast(0),
+                    "Memory for the key maps of the cleaner threads together; bounds how much of a log one cleaning covers.")
+            .define(LOG_CLEANER_IO_BUFFER_SIZE, INT, 524_288, Validator.atLeast(0), "Memory for the read and write buffers of the cleaner threads together.")
+            .define(LOG_CLEANER_IO_MAX_BYTES_PER_SECOND, DOUBLE, Double.MAX_VALUE,
+                    "Bytes per second the cleaner threads may read and write together.")
+            .define(LOG_CLEANER_BACKOFF_MS, LONG, 15_000L, Validator.atLeast(0), "Pause of a cleaner thread when no log needs cleaning."));
 
     private BrokerConfigs() {
     }

@@ -48,8 +48,7 @@ class LogFlusherTest {
     }
 
     private static LogConfig withFlushMs(LogConfig config, long flushMs) {
-        return new LogConfig(config.segmentBytes(), config.segmentIndexBytes(), config.indexIntervalBytes(), config.flushMessages(),
-                flushMs, config.timestampType(), config.fileDeleteDelayMs());
+        return config.toBuilder().flushMs(flushMs).build();
     }
 
     @Test

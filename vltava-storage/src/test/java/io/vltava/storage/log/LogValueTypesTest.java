@@ -49,8 +49,13 @@ class LogValueTypesTest {
         assertThat(defaults.flushMessages()).isEqualTo(Long.MAX_VALUE);
         assertThat(defaults.timestampType()).isEqualTo(TimestampType.CREATE_TIME);
 
-        assertThat(defaults.withSegmentBytes(100)).isEqualTo(new LogConfig(100, defaults.segmentIndexBytes(), defaults.indexIntervalBytes(),
-                defaults.flushMessages(), defaults.flushMs(), defaults.timestampType(), defaults.fileDeleteDelayMs()));
+        assertThat(defaults.retentionMs()).isEqualTo(7 * 24 * 3_600_000L);
+        assertThat(defaults.delete()).isTrue();
+        assertThat(defaults.compact()).isFalse();
+        assertThat(LogConfig.builder().build()).isEqualTo(defaults);
+
+        assertThat(defaults.withSegmentBytes(100)).isEqualTo(defaults.toBuilder().segmentBytes(100).build());
+        assertThat(defaults.withSegmentBytes(100).segmentMs()).isEqualTo(defaults.segmentMs());
         assertThat(defaults.withFlushMessages(1).flushMessages()).isEqualTo(1);
         assertThat(defaults.withFlushMessages(1).segmentBytes()).isEqualTo(defaults.segmentBytes());
         assertThat(defaults.withTimestampType(TimestampType.LOG_APPEND_TIME).timestampType()).isEqualTo(TimestampType.LOG_APPEND_TIME);

@@ -27,8 +27,8 @@ final class TestLogs {
      * Kafka's defaults with a small index interval (so that short logs have index entries) and a small
      * index, so that tests do not map 10 MB per segment.
      */
-    static final LogConfig CONFIG = new LogConfig(1024 * 1024, 64 * 1024, 256, Long.MAX_VALUE, Long.MAX_VALUE,
-            TimestampType.CREATE_TIME, 0L);
+    static final LogConfig CONFIG = LogConfig.builder().segmentBytes(1024 * 1024).segmentIndexBytes(64 * 1024)
+            .indexIntervalBytes(256).fileDeleteDelayMs(0L).build();
 
     private TestLogs() {
     }

@@ -60,8 +60,8 @@ class TornTailPropertyTest {
                                                          @ForAll @DoubleRange(min = 0.0, max = 1.0) double cutAt) throws IOException {
         Path dir = Files.createTempDirectory("torn-tail");
         ManualTime time = new ManualTime();
-        LogConfig config = new LogConfig(segmentBytes, 4096, indexIntervalBytes, Long.MAX_VALUE, Long.MAX_VALUE,
-                TimestampType.CREATE_TIME, 0L);
+        LogConfig config = LogConfig.builder().segmentBytes(segmentBytes).segmentIndexBytes(4096)
+                .indexIntervalBytes(indexIntervalBytes).fileDeleteDelayMs(0L).build();
         try {
             List<Appended> appended = new ArrayList<>();
             try (LogFlusher flusher = new LogFlusher("property-flusher")) {
