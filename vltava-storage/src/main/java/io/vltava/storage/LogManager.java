@@ -37,6 +37,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
@@ -127,7 +128,7 @@ public final class LogManager implements AutoCloseable {
                 }
                 loads.add(() -> PartitionLog.open(tp, dir, topicId.get(), configFor.apply(tp.topic()),
                         recoveryPoints.getOrDefault(tp, 0L), logStarts.getOrDefault(tp, 0L), directory.hadCleanShutdown(), time,
-                        directory.flusher()));
+                        directory.flusher(), this::scheduleQuietly));
             }
         }
         ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Runtime.getRuntime().availableProcessors()));
@@ -206,7 +207,7 @@ public final class LogManager implements AutoCloseable {
             }
             LogDirectory directory = leastLoadedDirectory();
             PartitionLog created = PartitionLog.open(tp, directory.path().resolve(tp.toString()), topicId, logConfig, 0L, 0L, true, time,
-                    directory.flusher());
+                    directory.flusher(), this::scheduleQuietly);
             logs.put(tp, created);
             log.info("Created the log of {} in {}", tp, directory.path());
             return created;
@@ -247,6 +248,21 @@ public final class LogManager implements AutoCloseable {
                 log.warn("Cannot remove {}: {}", dir, e.toString());
             }
         }, delayMs, TimeUnit.MILLISECONDS);
+    }
+
+    /** Runs {@code task} on the scheduler thread after {@code delayMs}, logging what it throws; dropped once the manager is closed. */
+    private void scheduleQuietly(Runnable task, long delayMs) {
+        try {
+            scheduler.schedule(() -> {
+                try {
+                    task.run();
+                } catch (RuntimeException e) {
+                    log.warn("Background log task failed", e);
+                }
+            }, delayMs, TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException e) {
+            log.debug("Dropping a background log task: the log manager is closed");
+        }
     }
 
     private LogDirectory leastLoadedDirectory() {

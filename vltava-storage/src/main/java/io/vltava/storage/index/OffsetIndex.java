@@ -6,6 +6,7 @@ import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 
 /**
@@ -31,7 +32,7 @@ public final class OffsetIndex implements AutoCloseable {
     private static final int RELATIVE_OFFSET_OFFSET = 0;
     private static final int POSITION_OFFSET = 4;
 
-    private final Path file;
+    private volatile Path file;
     private final long baseOffset;
     private volatile MappedByteBuffer mmap;
     private int maxEntries;
@@ -158,6 +159,12 @@ public final class OffsetIndex implements AutoCloseable {
     /** Deletes the index file; readers holding the mapping can still finish. */
     public void delete() throws IOException {
         Files.deleteIfExists(file);
+    }
+
+    /** Renames the index file; the mapping stays valid. */
+    public void renameTo(Path target) throws IOException {
+        Files.move(file, target, StandardCopyOption.ATOMIC_MOVE);
+        file = target;
     }
 
     private void remap(long capacity) {

@@ -9,6 +9,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 
 /**
@@ -30,9 +31,11 @@ public final class LogSegment {
 
     public static final String LOG_SUFFIX = ".log";
     public static final String INDEX_SUFFIX = ".index";
+    /** Added to the names of a segment's files once it is removed from its log and waits to be deleted. */
+    public static final String DELETED_SUFFIX = ".deleted";
 
     private final long baseOffset;
-    private final Path logFile;
+    private volatile Path logFile;
     private final FileChannel channel;
     private final OffsetIndex index;
     private final int indexIntervalBytes;
@@ -342,6 +345,30 @@ public final class LogSegment {
         channel.close();
         index.delete();
         Files.deleteIfExists(logFile);
+    }
+
+    /**
+     * Renames every file of the segment from ending in {@code oldSuffix} to ending in {@code newSuffix}
+     * (for example from {@code .log} to {@code .log.deleted}); the open files stay readable.
+     */
+    void changeFileSuffixes(String oldSuffix, String newSuffix) throws IOException {
+        logFile = renamed(logFile, oldSuffix, newSuffix);
+        OffsetIndex offsetIndex = index;
+        offsetIndex.renameTo(renamedPath(offsetIndex.file(), oldSuffix, newSuffix));
+    }
+
+    private static Path renamed(Path file, String oldSuffix, String newSuffix) throws IOException {
+        Path target = renamedPath(file, oldSuffix, newSuffix);
+        Files.move(file, target, StandardCopyOption.ATOMIC_MOVE);
+        return target;
+    }
+
+    private static Path renamedPath(Path file, String oldSuffix, String newSuffix) {
+        String name = file.getFileName().toString();
+        if (!name.endsWith(oldSuffix)) {
+            throw new IllegalArgumentException(file + " does not end in '" + oldSuffix + "'");
+        }
+        return file.resolveSibling(name.substring(0, name.length() - oldSuffix.length()) + newSuffix);
     }
 
     private void readFully(ByteBuffer buffer, long position) throws IOException {

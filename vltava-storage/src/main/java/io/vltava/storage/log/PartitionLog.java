@@ -1,6 +1,7 @@
 package io.vltava.storage.log;
 
 import io.vltava.common.io.AtomicFile;
+import io.vltava.common.time.Scheduler;
 import io.vltava.common.time.Time;
 import io.vltava.common.topic.TopicPartition;
 import io.vltava.storage.epoch.LeaderEpochCache;
@@ -51,6 +52,7 @@ public final class PartitionLog {
     private final UUID topicId;
     private final Time time;
     private final LogFlusher flusher;
+    private final Scheduler scheduler;
     private final ConcurrentSkipListMap<Long, LogSegment> segments = new ConcurrentSkipListMap<>();
     private final ProducerStateManager producers;
     private final LeaderEpochCache epochs;
@@ -68,13 +70,15 @@ public final class PartitionLog {
     /** The highest offset an append has asked to have fsynced before it is acknowledged. */
     private volatile long forcedFlushUpTo;
 
-    private PartitionLog(TopicPartition topicPartition, Path dir, UUID topicId, LogConfig config, Time time, LogFlusher flusher) {
+    private PartitionLog(TopicPartition topicPartition, Path dir, UUID topicId, LogConfig config, Time time, LogFlusher flusher,
+                         Scheduler scheduler) {
         this.topicPartition = topicPartition;
         this.dir = dir;
         this.topicId = topicId;
         this.config = config;
         this.time = time;
         this.flusher = flusher;
+        this.scheduler = scheduler;
         this.producers = new ProducerStateManager(dir);
         this.epochs = LeaderEpochCache.load(dir);
         this.lastFlushMs = time.milliseconds();
@@ -87,16 +91,17 @@ public final class PartitionLog {
      * @param logStartOffset the checkpointed log start offset
      * @param cleanShutdown  whether the broker last stopped cleanly; if not, every segment from the one
      *                       holding the recovery point is validated and torn tails are truncated
+     * @param scheduler      removes the files of deleted segments after {@code file.delete.delay.ms}
      */
     public static PartitionLog open(TopicPartition topicPartition, Path dir, UUID topicId, LogConfig config, long recoveryPoint,
-                                    long logStartOffset, boolean cleanShutdown, Time time, LogFlusher flusher) {
+                                    long logStartOffset, boolean cleanShutdown, Time time, LogFlusher flusher, Scheduler scheduler) {
         try {
             if (!Files.isDirectory(dir)) {
                 Files.createDirectories(dir);
                 AtomicFile.fsyncDirectory(dir.toAbsolutePath().getParent());
             }
             PartitionMetadataFile.write(dir, topicId);
-            PartitionLog partitionLog = new PartitionLog(topicPartition, dir, topicId, config, time, flusher);
+            PartitionLog partitionLog = new PartitionLog(topicPartition, dir, topicId, config, time, flusher, scheduler);
             partitionLog.load(recoveryPoint, logStartOffset, cleanShutdown);
             return partitionLog;
         } catch (IOException e) {
@@ -652,12 +657,34 @@ public final class PartitionLog {
         return offsets;
     }
 
+    /** Removes files a crash left behind: half-written small files, and segments deleted but not yet removed. */
     private void deleteTemporaryFiles() throws IOException {
-        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "*.tmp")) {
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "*{" + AtomicFile.TMP_SUFFIX + "," + LogSegment.DELETED_SUFFIX + "}")) {
             for (Path file : files) {
                 Files.deleteIfExists(file);
             }
         }
+    }
+
+    /**
+     * Takes segments already removed from {@link #segments} out of the directory: their files are
+     * renamed to end in {@code .deleted} at once, so a restart never loads them again, and removed after
+     * {@code file.delete.delay.ms}, so that reads still holding them can finish.
+     */
+    private void deleteSegmentFiles(List<LogSegment> removed) throws IOException {
+        for (LogSegment segment : removed) {
+            segment.changeFileSuffixes("", LogSegment.DELETED_SUFFIX);
+        }
+        AtomicFile.fsyncDirectory(dir);
+        scheduler.schedule(() -> {
+            for (LogSegment segment : removed) {
+                try {
+                    segment.delete();
+                } catch (IOException e) {
+                    log.warn("Cannot remove the deleted segment {}: {}", segment, e.toString());
+                }
+            }
+        }, config.fileDeleteDelayMs());
     }
 
     @Override

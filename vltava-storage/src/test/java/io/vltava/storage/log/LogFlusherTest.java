@@ -146,7 +146,7 @@ class LogFlusherTest {
     void oneRoundServesSeveralLogs() throws Exception {
         log = TestLogs.open(dir.resolve("a-0"), TestLogs.CONFIG.withFlushMessages(1), time, flusher);
         PartitionLog other = PartitionLog.open(new TopicPartition("b", 0), dir.resolve("b-0"), UUID.randomUUID(),
-                TestLogs.CONFIG.withFlushMessages(1), 0L, 0L, true, time, flusher);
+                TestLogs.CONFIG.withFlushMessages(1), 0L, 0L, true, time, flusher, TestLogs.NO_DELAY);
         try {
             LogAppendInfo a = log.appendAsLeader(TestBatches.plain(1), 0);
             LogAppendInfo b = other.appendAsLeader(TestBatches.plain(3), 0);
@@ -207,7 +207,7 @@ class LogFlusherTest {
         LogConfig rollEveryBatch = TestLogs.CONFIG.withSegmentBytes(batchSize).withFlushMessages(1);
         for (int i = 0; i < 50; i++) {
             PartitionLog deleted = PartitionLog.open(new TopicPartition("deleted", i), dir.resolve("deleted-" + i), UUID.randomUUID(),
-                    rollEveryBatch, 0L, 0L, true, time, flusher);
+                    rollEveryBatch, 0L, 0L, true, time, flusher, TestLogs.NO_DELAY);
             List<CompletableFuture<Void>> futures = new ArrayList<>();
             for (int b = 0; b < 5; b++) {
                 futures.add(deleted.appendAsLeader(TestBatches.plain(1), 0).durable());

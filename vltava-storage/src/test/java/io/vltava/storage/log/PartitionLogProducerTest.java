@@ -193,7 +193,7 @@ class PartitionLogProducerTest {
         log.close();
         assertThat(dir.resolve(String.format("%020d%s", 6, ProducerStateManager.SNAPSHOT_SUFFIX))).exists();
 
-        log = PartitionLog.open(TestLogs.TP, dir, TestLogs.TOPIC_ID, TestLogs.CONFIG, 6L, 0L, true, time, flusher);
+        log = PartitionLog.open(TestLogs.TP, dir, TestLogs.TOPIC_ID, TestLogs.CONFIG, 6L, 0L, true, time, flusher, TestLogs.NO_DELAY);
 
         checkStateAfterReopen();
     }

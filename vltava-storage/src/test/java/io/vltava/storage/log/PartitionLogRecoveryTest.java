@@ -299,7 +299,7 @@ class PartitionLogRecoveryTest {
         flipped[BATCH_SIZE + 100] ^= 0x40;
         appendToFile(TestLogs.lastLogFile(dir), Arrays.copyOf(nextBatchBytes(21), 80));
 
-        log = PartitionLog.open(TestLogs.TP, dir, TestLogs.TOPIC_ID, CONFIG, 9L, 0L, false, time, flusher);
+        log = PartitionLog.open(TestLogs.TP, dir, TestLogs.TOPIC_ID, CONFIG, 9L, 0L, false, time, flusher, TestLogs.NO_DELAY);
 
         assertThat(log.logEndOffset()).isEqualTo(21);
         assertThat(TestLogs.readAll(log, 0)).isEqualTo(flipped);
@@ -313,7 +313,7 @@ class PartitionLogRecoveryTest {
         log.close();
         assertThat(log.recoveryPoint()).isEqualTo(24);
 
-        log = PartitionLog.open(TestLogs.TP, dir, TestLogs.TOPIC_ID, CONFIG, 24L, 0L, true, time, flusher);
+        log = PartitionLog.open(TestLogs.TP, dir, TestLogs.TOPIC_ID, CONFIG, 24L, 0L, true, time, flusher, TestLogs.NO_DELAY);
 
         assertThat(log.segmentCount()).isEqualTo(3);
         assertThat(log.logEndOffset()).isEqualTo(24);
@@ -332,7 +332,7 @@ class PartitionLogRecoveryTest {
         appendBatches(5);
         log.close();
 
-        log = PartitionLog.open(TestLogs.TP, dir, TestLogs.TOPIC_ID, CONFIG, 5L, 0L, true, time, flusher);
+        log = PartitionLog.open(TestLogs.TP, dir, TestLogs.TOPIC_ID, CONFIG, 5L, 0L, true, time, flusher, TestLogs.NO_DELAY);
 
         // No recovery ran, so nothing was fsynced beyond what the checkpoint says.
         assertThat(log.recoveryPoint()).isEqualTo(5);

@@ -436,7 +436,7 @@ class PartitionLogTest {
         log.close();
         UUID other = UUID.randomUUID();
 
-        log = PartitionLog.open(TestLogs.TP, dir, other, TestLogs.CONFIG, 0L, 0L, true, time, flusher);
+        log = PartitionLog.open(TestLogs.TP, dir, other, TestLogs.CONFIG, 0L, 0L, true, time, flusher, TestLogs.NO_DELAY);
 
         assertThat(PartitionMetadataFile.read(dir)).isEqualTo(Optional.of(other));
         assertThat(Files.readString(dir.resolve(PartitionMetadataFile.FILE_NAME)))

@@ -1,5 +1,6 @@
 package io.vltava.storage.log;
 
+import io.vltava.common.time.Scheduler;
 import io.vltava.common.time.Time;
 import io.vltava.common.topic.TopicPartition;
 import io.vltava.storage.TestBatches;
@@ -30,16 +31,19 @@ final class TestLogs {
     static final LogConfig CONFIG = LogConfig.builder().segmentBytes(1024 * 1024).segmentIndexBytes(64 * 1024)
             .indexIntervalBytes(256).fileDeleteDelayMs(0L).build();
 
+    /** Runs background tasks at once, on the caller's thread, whatever their delay. */
+    static final Scheduler NO_DELAY = (task, delayMs) -> task.run();
+
     private TestLogs() {
     }
 
     static PartitionLog open(Path dir, LogConfig config, Time time, LogFlusher flusher) {
-        return PartitionLog.open(TP, dir, TOPIC_ID, config, 0L, 0L, true, time, flusher);
+        return PartitionLog.open(TP, dir, TOPIC_ID, config, 0L, 0L, true, time, flusher, NO_DELAY);
     }
 
     /** Opens the log as after a crash: nothing below offset 0 is trusted. */
     static PartitionLog openAfterCrash(Path dir, LogConfig config, Time time, LogFlusher flusher) {
-        return PartitionLog.open(TP, dir, TOPIC_ID, config, 0L, 0L, false, time, flusher);
+        return PartitionLog.open(TP, dir, TOPIC_ID, config, 0L, 0L, false, time, flusher, NO_DELAY);
     }
 
     /** Reads every batch from {@code from} to the log end, segment by segment. */
