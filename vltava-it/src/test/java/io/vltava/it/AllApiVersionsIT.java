@@ -18,6 +18,7 @@ import org.apache.kafka.common.message.AlterConfigsRequestData;
 import org.apache.kafka.common.message.ApiVersionsRequestData;
 import org.apache.kafka.common.message.CreatePartitionsRequestData;
 import org.apache.kafka.common.message.CreateTopicsRequestData;
+import org.apache.kafka.common.message.DeleteRecordsRequestData;
 import org.apache.kafka.common.message.DeleteTopicsRequestData;
 import org.apache.kafka.common.message.DescribeClusterRequestData;
 import org.apache.kafka.common.message.DescribeConfigsRequestData;
@@ -163,6 +164,13 @@ class AllApiVersionsIT {
                     resource.configs().add(new IncrementalAlterConfigsRequestData.AlterableConfig().setName("segment.bytes")
                             .setValue("2097152").setConfigOperation((byte) 0));
                     data.resources().add(resource);
+                    return data;
+                }),
+                Map.entry(ApiKeys.DELETE_RECORDS, (v, n) -> {
+                    DeleteRecordsRequestData data = new DeleteRecordsRequestData().setTimeoutMs(30_000);
+                    DeleteRecordsRequestData.DeleteRecordsTopic topic = new DeleteRecordsRequestData.DeleteRecordsTopic().setName("versions");
+                    topic.partitions().add(new DeleteRecordsRequestData.DeleteRecordsPartition().setPartitionIndex(0).setOffset(-1));
+                    data.topics().add(topic);
                     return data;
                 }),
                 Map.entry(ApiKeys.DESCRIBE_CLUSTER, (v, n) -> new DescribeClusterRequestData().setIncludeClusterAuthorizedOperations(true)));

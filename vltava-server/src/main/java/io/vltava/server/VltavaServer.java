@@ -5,6 +5,7 @@ import io.vltava.broker.api.ApiHandler;
 import io.vltava.broker.api.ApiVersionsHandler;
 import io.vltava.broker.api.CreatePartitionsHandler;
 import io.vltava.broker.api.CreateTopicsHandler;
+import io.vltava.broker.api.DeleteRecordsHandler;
 import io.vltava.broker.api.DeleteTopicsHandler;
 import io.vltava.broker.api.DescribeClusterHandler;
 import io.vltava.broker.api.DescribeConfigsHandler;
@@ -120,6 +121,7 @@ public final class VltavaServer implements AutoCloseable {
                 new FetchHandler(replicaManager, image, new FetchSessionCache(config.getInt(BrokerConfigs.MAX_INCREMENTAL_FETCH_SESSION_CACHE_SLOTS), time),
                         config.getInt(BrokerConfigs.FETCH_MAX_BYTES)),
                 new ListOffsetsHandler(replicaManager, image),
+                new DeleteRecordsHandler(replicaManager, logManager, image),
                 new OffsetForLeaderEpochHandler(replicaManager, image),
                 new InitProducerIdHandler(new ProducerIdManager(() -> controller.allocateProducerIds(config.nodeId()))),
                 new CreateTopicsHandler(controller, describer),

@@ -32,6 +32,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -172,6 +173,8 @@ public final class LogManager implements AutoCloseable {
             scheduler.scheduleWithFixedDelay(this::flushByTime, config.flushCheckIntervalMs(), config.flushCheckIntervalMs(),
                     TimeUnit.MILLISECONDS);
         }
+        scheduler.scheduleWithFixedDelay(this::deleteOldSegments, config.retentionCheckIntervalMs(), config.retentionCheckIntervalMs(),
+                TimeUnit.MILLISECONDS);
         scheduler.scheduleWithFixedDelay(this::expireProducers, config.producerExpirationCheckMs(), config.producerExpirationCheckMs(),
                 TimeUnit.MILLISECONDS);
     }
@@ -299,6 +302,44 @@ public final class LogManager implements AutoCloseable {
             checkpoint();
         } catch (IOException | RuntimeException e) {
             log.warn("Cannot write the recovery point checkpoints", e);
+        }
+    }
+
+    /**
+     * Writes the checkpoints soon, on the scheduler thread that writes them periodically; for a log start
+     * offset that must not go back after a crash (DeleteRecords).
+     *
+     * @return completes once they are written, or exceptionally if they could not be
+     */
+    public CompletableFuture<Void> checkpointSoon() {
+        CompletableFuture<Void> written = new CompletableFuture<>();
+        try {
+            scheduler.execute(() -> {
+                try {
+                    checkpoint();
+                    written.complete(null);
+                } catch (IOException | RuntimeException e) {
+                    written.completeExceptionally(e);
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            written.completeExceptionally(new IllegalStateException("The log manager is closed"));
+        }
+        return written;
+    }
+
+    /** Applies retention to every log, and writes the new log start offsets if any segment went. */
+    private void deleteOldSegments() {
+        int deleted = 0;
+        for (PartitionLog partitionLog : logs.values()) {
+            try {
+                deleted += partitionLog.deleteOldSegments();
+            } catch (RuntimeException e) {
+                log.warn("Cannot apply retention to {}", partitionLog, e);
+            }
+        }
+        if (deleted > 0) {
+            checkpointQuietly();
         }
     }
 

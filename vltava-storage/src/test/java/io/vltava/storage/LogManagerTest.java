@@ -313,6 +313,41 @@ class LogManagerTest {
     }
 
     @Test
+    void retentionRunsPeriodicallyAndTheNewLogStartOffsetIsCheckpointed() throws IOException {
+        Path a = root.resolve("a");
+        TopicPartition tp = new TopicPartition("orders", 0);
+        LogConfig smallSegments = LOG_CONFIG.toBuilder().segmentBytes(TestBatches.batch().records(2).build().remaining()).retentionBytes(0L).build();
+        LogManager manager = open(new LogManagerConfig(List.of(a), HOUR, Long.MAX_VALUE, HOUR, HOUR, 20, LogCleanerConfig.DEFAULT));
+        PartitionLog log = manager.getOrCreateLog(tp, UUID.randomUUID(), smallSegments);
+        append(log, 3);
+        log.maybeIncrementHighWatermark(log.logEndOffset());
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> log.logStartOffset() == 6);
+        await().atMost(Duration.ofSeconds(10)).until(() -> {
+            try {
+                return new OffsetCheckpointFile(a.resolve(OffsetCheckpointFile.LOG_START_OFFSET)).read().get(tp) == 6L;
+            } catch (IOException | RuntimeException e) {
+                return false;
+            }
+        });
+    }
+
+    @Test
+    void checkpointSoonWritesTheLogStartOffsetsAtOnce() throws Exception {
+        Path a = root.resolve("a");
+        TopicPartition tp = new TopicPartition("orders", 0);
+        LogManager manager = open(a);
+        PartitionLog log = manager.getOrCreateLog(tp, UUID.randomUUID(), LOG_CONFIG);
+        append(log, 3);
+        log.maybeIncrementHighWatermark(log.logEndOffset());
+        log.deleteRecordsBefore(3);
+
+        manager.checkpointSoon().get();
+
+        assertThat(new OffsetCheckpointFile(a.resolve(OffsetCheckpointFile.LOG_START_OFFSET)).read()).containsEntry(tp, 3L);
+    }
+
+    @Test
     void parsesPartitionDirectoryNames() {
         assertThat(LogManager.parsePartitionDir("orders-0")).isEqualTo(new TopicPartition("orders", 0));
         assertThat(LogManager.parsePartitionDir("topic-with-dashes-12")).isEqualTo(new TopicPartition("topic-with-dashes", 12));

@@ -122,9 +122,9 @@ public final class ListOffsetsHandler implements ApiHandler<ListOffsetsRequest> 
         } else if (timestamp == ListOffsetsRequest.EARLIEST_TIMESTAMP || timestamp == ListOffsetsRequest.EARLIEST_LOCAL_TIMESTAMP) {
             result.setOffset(log.logStartOffset()).setLeaderEpoch(log.logStartEpoch());
         } else if (timestamp == ListOffsetsRequest.MAX_TIMESTAMP) {
-            found(result, find(log.batchWithMaxTimestamp(), -1), consumer, highWatermark);
+            found(result, find(log.batchWithMaxTimestamp(), -1, 0), consumer, highWatermark);
         } else if (timestamp >= 0) {
-            found(result, find(log.firstBatchWithTimestampAtLeast(timestamp), timestamp), consumer, highWatermark);
+            found(result, find(log.firstBatchWithTimestampAtLeast(timestamp), timestamp, log.logStartOffset()), consumer, highWatermark);
         }
     }
 
@@ -135,13 +135,16 @@ public final class ListOffsetsHandler implements ApiHandler<ListOffsetsRequest> 
         result.setOffset(found.offset()).setTimestamp(found.timestamp()).setLeaderEpoch(Math.max(-1, found.leaderEpoch()));
     }
 
-    /** The record in {@code batch} at or after {@code timestamp}, or with the largest timestamp when it is -1. */
-    private static TimestampLookup.Found find(LogSlice batch, long timestamp) {
+    /**
+     * The record in {@code batch} at or after {@code timestamp} and at or above {@code minOffset}, or with
+     * the largest timestamp when {@code timestamp} is -1.
+     */
+    private static TimestampLookup.Found find(LogSlice batch, long timestamp, long minOffset) {
         if (batch == null) {
             return null;
         }
         try {
-            return timestamp < 0 ? TimestampLookup.maxTimestamp(batch.readFully()) : TimestampLookup.firstAtOrAfter(batch.readFully(), timestamp);
+            return timestamp < 0 ? TimestampLookup.maxTimestamp(batch.readFully()) : TimestampLookup.firstAtOrAfter(batch.readFully(), timestamp, minOffset);
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot read a batch of the log", e);
         }

@@ -5,6 +5,7 @@ import io.vltava.common.topic.TopicPartition;
 import io.vltava.metadata.image.PartitionRegistration;
 import io.vltava.storage.log.FetchIsolation;
 import io.vltava.storage.log.LogAppendInfo;
+import io.vltava.storage.log.LogOffsetOutOfRangeException;
 import io.vltava.storage.log.LogReadInfo;
 import io.vltava.storage.log.PartitionLog;
 import java.nio.ByteBuffer;
@@ -14,6 +15,8 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import org.apache.kafka.common.errors.FencedLeaderEpochException;
 import org.apache.kafka.common.errors.NotEnoughReplicasException;
 import org.apache.kafka.common.errors.NotLeaderOrFollowerException;
+import org.apache.kafka.common.errors.OffsetOutOfRangeException;
+import org.apache.kafka.common.errors.PolicyViolationException;
 import org.apache.kafka.common.errors.UnknownLeaderEpochException;
 
 /**
@@ -27,6 +30,9 @@ import org.apache.kafka.common.errors.UnknownLeaderEpochException;
  * and settings are replaced by the metadata publisher and read through volatile fields.
  */
 public final class Partition {
+
+    /** The DeleteRecords offset that means "everything below the high watermark". */
+    public static final long DELETE_UP_TO_HIGH_WATERMARK = -1L;
 
     private final TopicPartition topicPartition;
     private final UUID topicId;
@@ -149,6 +155,32 @@ public final class Partition {
         if (current.isr().size() == 1 && current.isr().get(0) == localBrokerId
                 && log.maybeIncrementHighWatermark(log.highWatermarkLimit())) {
             wakeWaitingFetches();
+        }
+    }
+
+    /**
+     * Deletes the records before {@code offset} (DeleteRecords) as the leader; -1 stands for the high
+     * watermark.
+     *
+     * @return the new log start offset (the partition's low watermark)
+     * @throws PolicyViolationException if the topic's cleanup.policy does not include delete
+     * @throws OffsetOutOfRangeException if {@code offset} is negative (other than -1) or above the high watermark
+     */
+    public long deleteRecordsOnLeader(long offset) {
+        if (registration.leader() != localBrokerId) {
+            throw new NotLeaderOrFollowerException("This broker does not lead " + topicPartition);
+        }
+        if (!log.config().delete()) {
+            throw new PolicyViolationException("Records of " + topicPartition + " cannot be deleted: its cleanup.policy does not include delete");
+        }
+        long target = offset == DELETE_UP_TO_HIGH_WATERMARK ? log.highWatermark() : offset;
+        if (target < 0) {
+            throw new OffsetOutOfRangeException("Cannot delete records of " + topicPartition + " before offset " + offset);
+        }
+        try {
+            return log.deleteRecordsBefore(target);
+        } catch (LogOffsetOutOfRangeException e) {
+            throw new OffsetOutOfRangeException(e.getMessage());
         }
     }
 

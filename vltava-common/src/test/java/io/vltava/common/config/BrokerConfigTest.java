@@ -66,7 +66,7 @@ class BrokerConfigTest {
     @Test
     void brokerSynonymsAreDocumentedFromTheirTopicKey() {
         assertThat(BrokerConfigs.DEFINITION.key("log.retention.minutes").orElseThrow().documentation())
-                .startsWith("Default of retention.ms (in minutes; overrides log.retention.hours). How long data is kept");
+                .startsWith("Default of retention.ms (in minutes; overrides log.retention.hours). How long a segment is kept");
         assertThat(BrokerConfigs.DEFINITION.key("log.retention.hours").orElseThrow().defaultValue()).isEqualTo(168);
         assertThat(BrokerConfigs.DEFINITION.key("log.retention.ms").orElseThrow().defaultValue()).isNull();
     }

@@ -26,13 +26,16 @@ public final class TimestampLookup {
     public record Found(long offset, long timestamp, int leaderEpoch) {
     }
 
-    /** The first record with a timestamp at least {@code target} in the stored batches of {@code bytes}, or null. */
-    public static Found firstAtOrAfter(ByteBuffer bytes, long target) {
+    /**
+     * The first record at or above offset {@code minOffset} (the log start offset) with a timestamp at
+     * least {@code target} in the stored batches of {@code bytes}, or null.
+     */
+    public static Found firstAtOrAfter(ByteBuffer bytes, long target, long minOffset) {
         for (MutableRecordBatch batch : MemoryRecords.readableRecords(bytes).batches()) {
             try (CloseableIterator<Record> records = batch.skipKeyValueIterator(BufferSupplier.NO_CACHING)) {
                 while (records.hasNext()) {
                     Record record = records.next();
-                    if (record.timestamp() >= target) {
+                    if (record.timestamp() >= target && record.offset() >= minOffset) {
                         return new Found(record.offset(), record.timestamp(), batch.partitionLeaderEpoch());
                     }
                 }

@@ -28,20 +28,29 @@ class TimestampLookupTest {
     void findsTheFirstRecordAtOrAfterATimestampInOffsetOrder() {
         ByteBuffer log = ByteBuffer.wrap(LOG);
 
-        assertThat(TimestampLookup.firstAtOrAfter(log, 0)).isEqualTo(new Found(100, 1000, 4));
-        assertThat(TimestampLookup.firstAtOrAfter(log, 1000)).isEqualTo(new Found(100, 1000, 4));
+        assertThat(TimestampLookup.firstAtOrAfter(log, 0, 0)).isEqualTo(new Found(100, 1000, 4));
+        assertThat(TimestampLookup.firstAtOrAfter(log, 1000, 0)).isEqualTo(new Found(100, 1000, 4));
         // 1003 at offset 102 is closer, but 1005 at offset 101 comes first.
-        assertThat(TimestampLookup.firstAtOrAfter(log, 1001)).isEqualTo(new Found(101, 1005, 4));
-        assertThat(TimestampLookup.firstAtOrAfter(log, 1006)).isEqualTo(new Found(103, 1010, 5));
-        assertThat(TimestampLookup.firstAtOrAfter(log, 1010)).isEqualTo(new Found(103, 1010, 5));
-        assertThat(TimestampLookup.firstAtOrAfter(log, 1011)).isNull();
+        assertThat(TimestampLookup.firstAtOrAfter(log, 1001, 0)).isEqualTo(new Found(101, 1005, 4));
+        assertThat(TimestampLookup.firstAtOrAfter(log, 1006, 0)).isEqualTo(new Found(103, 1010, 5));
+        assertThat(TimestampLookup.firstAtOrAfter(log, 1010, 0)).isEqualTo(new Found(103, 1010, 5));
+        assertThat(TimestampLookup.firstAtOrAfter(log, 1011, 0)).isNull();
+    }
+
+    @Test
+    void skipsRecordsBelowTheLogStartOffset() {
+        ByteBuffer log = ByteBuffer.wrap(LOG);
+
+        assertThat(TimestampLookup.firstAtOrAfter(log, 0, 101)).isEqualTo(new Found(101, 1005, 4));
+        assertThat(TimestampLookup.firstAtOrAfter(log, 1001, 102)).isEqualTo(new Found(102, 1003, 4));
+        assertThat(TimestampLookup.firstAtOrAfter(log, 1011, 102)).isNull();
     }
 
     @Test
     void findsRecordsInsideCompressedBatches() {
         ByteBuffer lastBatch = ByteBuffer.wrap(batch(105, 5, Compression.zstd().build(), 1002, RecordBatch.NO_TIMESTAMP, 1007));
 
-        assertThat(TimestampLookup.firstAtOrAfter(lastBatch, 1003)).isEqualTo(new Found(107, 1007, 5));
+        assertThat(TimestampLookup.firstAtOrAfter(lastBatch, 1003, 0)).isEqualTo(new Found(107, 1007, 5));
         assertThat(TimestampLookup.maxTimestamp(lastBatch)).isEqualTo(new Found(107, 1007, 5));
     }
 
@@ -54,13 +63,13 @@ class TimestampLookupTest {
     void recordsWithoutATimestampAreNeverFoundByTimestamp() {
         ByteBuffer none = ByteBuffer.wrap(batch(0, 1, Compression.NONE, RecordBatch.NO_TIMESTAMP, RecordBatch.NO_TIMESTAMP));
 
-        assertThat(TimestampLookup.firstAtOrAfter(none, 0)).isNull();
+        assertThat(TimestampLookup.firstAtOrAfter(none, 0, 0)).isNull();
         assertThat(TimestampLookup.maxTimestamp(none)).isEqualTo(new Found(0, RecordBatch.NO_TIMESTAMP, 1));
     }
 
     @Test
     void nothingIsFoundInAnEmptyBuffer() {
-        assertThat(TimestampLookup.firstAtOrAfter(ByteBuffer.allocate(0), 0)).isNull();
+        assertThat(TimestampLookup.firstAtOrAfter(ByteBuffer.allocate(0), 0, 0)).isNull();
         assertThat(TimestampLookup.maxTimestamp(ByteBuffer.allocate(0))).isNull();
     }
 
@@ -73,8 +82,8 @@ class TimestampLookupTest {
         builder.append(2L, "k".getBytes(), "b".getBytes());
         ByteBuffer log = builder.build().buffer();
 
-        assertThat(TimestampLookup.firstAtOrAfter(log, 7777)).isEqualTo(new Found(50, 7777, 9));
-        assertThat(TimestampLookup.firstAtOrAfter(log, 7778)).isNull();
+        assertThat(TimestampLookup.firstAtOrAfter(log, 7777, 0)).isEqualTo(new Found(50, 7777, 9));
+        assertThat(TimestampLookup.firstAtOrAfter(log, 7778, 0)).isNull();
         assertThat(TimestampLookup.maxTimestamp(log)).isEqualTo(new Found(50, 7777, 9));
     }
 
@@ -86,7 +95,7 @@ class TimestampLookupTest {
         log.position(10);
         ByteBuffer view = log.slice();
 
-        assertThat(TimestampLookup.firstAtOrAfter(view, 1006)).isEqualTo(new Found(103, 1010, 5));
+        assertThat(TimestampLookup.firstAtOrAfter(view, 1006, 0)).isEqualTo(new Found(103, 1010, 5));
         assertThat(TimestampLookup.maxTimestamp(view)).isEqualTo(new Found(103, 1010, 5));
         assertThat(view.position()).isZero();
         assertThat(view.remaining()).isEqualTo(LOG.length);
@@ -97,8 +106,8 @@ class TimestampLookupTest {
         // A read of a segment may end in the middle of a batch.
         byte[] cut = java.util.Arrays.copyOf(LOG, LOG.length - 5);
 
-        assertThat(TimestampLookup.firstAtOrAfter(ByteBuffer.wrap(cut), 1003)).isEqualTo(new Found(101, 1005, 4));
-        assertThat(TimestampLookup.firstAtOrAfter(ByteBuffer.wrap(cut), 1007)).isEqualTo(new Found(103, 1010, 5));
+        assertThat(TimestampLookup.firstAtOrAfter(ByteBuffer.wrap(cut), 1003, 0)).isEqualTo(new Found(101, 1005, 4));
+        assertThat(TimestampLookup.firstAtOrAfter(ByteBuffer.wrap(cut), 1007, 0)).isEqualTo(new Found(103, 1010, 5));
         assertThat(TimestampLookup.maxTimestamp(ByteBuffer.wrap(cut))).isEqualTo(new Found(103, 1010, 5));
     }
 

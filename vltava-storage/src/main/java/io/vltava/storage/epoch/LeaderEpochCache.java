@@ -104,6 +104,20 @@ public final class LeaderEpochCache {
         }
     }
 
+    /**
+     * Forgets what lies below a new log start offset: epochs that start before it are dropped, except
+     * the latest of them, which now starts at {@code startOffset}.
+     */
+    public synchronized void truncateFromStart(long startOffset) {
+        int holding = epochFor(startOffset);
+        if (holding == UNDEFINED_EPOCH || holding == epochs.firstKey() && epochs.get(holding) == startOffset) {
+            return;
+        }
+        epochs.headMap(holding, false).clear();
+        epochs.put(holding, startOffset);
+        persist();
+    }
+
     private void persist() {
         List<String> lines = new ArrayList<>(epochs.size());
         epochs.forEach((epoch, offset) -> lines.add(epoch + " " + offset));

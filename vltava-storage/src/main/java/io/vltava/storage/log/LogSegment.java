@@ -282,6 +282,15 @@ public final class LogSegment {
         return new TimestampSummary(maxTimestamp, maxTimestampPosition);
     }
 
+    /**
+     * The largest timestamp of the segment's batches, or the log file's last-modified time when no batch
+     * has one; what {@code retention.ms} is measured against.
+     */
+    long largestTimestamp() throws IOException {
+        long max = timestamps().maxTimestamp();
+        return max >= 0 ? max : Files.getLastModifiedTime(logFile).toMillis();
+    }
+
     /** A reader of the batch headers from {@code position} to the end of the segment. */
     FileBatchReader batchReader(int position) {
         return new FileBatchReader(channel, position, size);

@@ -191,6 +191,11 @@ public final class PartitionLog {
         return segments.size();
     }
 
+    /** The segments, oldest first, as they are now. */
+    List<LogSegment> segments() {
+        return List.copyOf(segments.values());
+    }
+
     /**
      * Appends batches a producer sent, as the leader of {@code leaderEpoch}. The caller has validated
      * them (structure, CRC, sizes); the log assigns their offsets and stamps the leader epoch (and the
@@ -446,6 +451,163 @@ public final class PartitionLog {
             lastFlushMs = time.milliseconds();
         } finally {
             lock.unlock();
+        }
+    }
+
+    /**
+     * Moves the log start offset up to {@code offset} (DeleteRecords): records below it are no longer
+     * served, and the segments that end below it are deleted by the next retention check.
+     *
+     * @return the log start offset afterwards
+     * @throws LogOffsetOutOfRangeException if {@code offset} is above the high watermark
+     */
+    public long deleteRecordsBefore(long offset) {
+        lock.lock();
+        try {
+            ensureOpen();
+            if (offset > highWatermark()) {
+                throw new LogOffsetOutOfRangeException("Cannot delete records of " + topicPartition + " before offset " + offset
+                        + ", above the high watermark " + highWatermark());
+            }
+            if (offset > logStartOffset) {
+                logStartOffset = offset;
+                epochs.truncateFromStart(offset);
+                log.info("Moved the log start offset of {} to {} (records deleted)", topicPartition, offset);
+            }
+            return logStartOffset;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Deletes the oldest segments retention no longer keeps, as Kafka does: segments wholly below the
+     * log start offset; and, when {@code cleanup.policy} holds {@code delete}, those over
+     * {@code retention.bytes} and those whose newest record is older than {@code retention.ms}. Only
+     * segments wholly below the high watermark go, oldest first, stopping at the first one that stays;
+     * the active segment goes too when it qualifies, after a roll, so a log always keeps one segment.
+     * The log start offset moves to the first remaining segment.
+     *
+     * @return the number of segments deleted
+     */
+    public int deleteOldSegments() {
+        LogConfig current = config;
+        int deleted = deleteSegmentsWhile(new BelowLogStart());
+        if (current.delete()) {
+            if (current.retentionBytes() >= 0) {
+                deleted += deleteSegmentsWhile(new OverRetentionBytes(sizeInBytes() - current.retentionBytes()));
+            }
+            if (current.retentionMs() >= 0) {
+                deleted += deleteSegmentsWhile(new OlderThanRetentionMs(time.milliseconds() - current.retentionMs()));
+            }
+        }
+        return deleted;
+    }
+
+    private int deleteSegmentsWhile(Deletable deletable) {
+        lock.lock();
+        try {
+            if (closed || failure != null) {
+                return 0;
+            }
+            List<LogSegment> doomed = new ArrayList<>();
+            long highWatermarkOffset = highWatermark();
+            for (Map.Entry<Long, LogSegment> entry : segments.entrySet()) {
+                LogSegment segment = entry.getValue();
+                Long next = segments.higherKey(entry.getKey());
+                long upperBound = next == null ? logEndOffset() : next;
+                boolean lastAndEmpty = next == null && segment.size() == 0;
+                if (lastAndEmpty || upperBound > highWatermarkOffset || !deletable.test(segment, next)) {
+                    break;
+                }
+                doomed.add(segment);
+            }
+            if (doomed.isEmpty()) {
+                return 0;
+            }
+            if (doomed.size() == segments.size()) {
+                long end = logEndOffset();
+                roll(end);
+                LogOffsetMetadata freshEnd = new LogOffsetMetadata(end, end, 0);
+                logEndOffset = freshEnd;
+                if (highWatermark.offset() == end) {
+                    highWatermark = freshEnd;
+                }
+            }
+            for (LogSegment segment : doomed) {
+                segments.remove(segment.baseOffset());
+            }
+            long newStart = Math.max(logStartOffset, segments.firstKey());
+            if (newStart > logStartOffset) {
+                logStartOffset = newStart;
+                epochs.truncateFromStart(newStart);
+            }
+            if (recoveryPoint < newStart) {
+                recoveryPoint = newStart;
+            }
+            log.info("Deleting {} segment(s) of {} ({}); the log now starts at {}", doomed.size(), topicPartition, deletable, logStartOffset);
+            deleteSegmentFiles(doomed);
+            return doomed.size();
+        } catch (IOException | UncheckedIOException e) {
+            markFailed("cannot delete old segments: " + e.getMessage());
+            return 0;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Whether retention may delete a segment; asked oldest segment first. */
+    private interface Deletable {
+        /** @param nextBaseOffset the base offset of the following segment, or null for the active one */
+        boolean test(LogSegment segment, Long nextBaseOffset) throws IOException;
+    }
+
+    /** Segments that end at or below the log start offset (it moved by DeleteRecords). */
+    private final class BelowLogStart implements Deletable {
+        @Override
+        public boolean test(LogSegment segment, Long nextBaseOffset) {
+            return nextBaseOffset != null && nextBaseOffset <= logStartOffset;
+        }
+
+        @Override
+        public String toString() {
+            return "below the log start offset";
+        }
+    }
+
+    /** The oldest segments whose removal keeps the log at or above {@code retention.bytes}. */
+    private static final class OverRetentionBytes implements Deletable {
+        private long excess;
+
+        OverRetentionBytes(long excess) {
+            this.excess = excess;
+        }
+
+        @Override
+        public boolean test(LogSegment segment, Long nextBaseOffset) {
+            if (excess - segment.size() < 0) {
+                return false;
+            }
+            excess -= segment.size();
+            return true;
+        }
+
+        @Override
+        public String toString() {
+            return "over retention.bytes";
+        }
+    }
+
+    /** Segments whose newest record is older than {@code retention.ms}. */
+    private record OlderThanRetentionMs(long cutoffMs) implements Deletable {
+        @Override
+        public boolean test(LogSegment segment, Long nextBaseOffset) throws IOException {
+            return segment.largestTimestamp() < cutoffMs;
+        }
+
+        @Override
+        public String toString() {
+            return "older than retention.ms";
         }
     }
 

@@ -138,6 +138,23 @@ class LeaderEpochCacheTest {
     }
 
     @Test
+    void truncateFromStartMovesTheEpochHoldingTheNewLogStart() throws IOException {
+        LeaderEpochCache cache = sample();
+
+        cache.truncateFromStart(0);
+        assertThat(fileText()).isEqualTo("0\n3\n0 0\n2 100\n5 250\n");
+
+        cache.truncateFromStart(120);
+        assertThat(fileText()).isEqualTo("0\n2\n2 120\n5 250\n");
+        assertThat(cache.epochFor(120)).isEqualTo(2);
+        assertThat(cache.epochFor(119)).isEqualTo(LeaderEpochCache.UNDEFINED_EPOCH);
+
+        cache.truncateFromStart(300);
+        assertThat(LeaderEpochCache.load(dir).epochFor(300)).isEqualTo(5);
+        assertThat(fileText()).isEqualTo("0\n1\n5 300\n");
+    }
+
+    @Test
     void epochForFindsTheEpochThatWroteAnOffset() {
         LeaderEpochCache cache = sample();
 
