@@ -51,7 +51,7 @@ public final class LocalBroker implements AutoCloseable {
     private LocalBroker(Path logDir, Map<String, String> brokerProps, ManualTime time) {
         this.time = time;
         this.configs = new TopicConfigResolver(BrokerConfig.parse(brokerProps));
-        this.logManager = LogManager.open(new LogManagerConfig(List.of(logDir), HOUR, Long.MAX_VALUE, HOUR, HOUR, HOUR, LogCleanerConfig.DEFAULT),
+        this.logManager = LogManager.open(new LogManagerConfig(List.of(logDir), HOUR, Long.MAX_VALUE, HOUR, HOUR, HOUR, LogCleanerConfig.DEFAULT, 0L, HOUR),
                 topic -> configs.settings(image, topic).logConfig(), time);
         this.replicaManager = new ReplicaManager(LOCAL_ID, logManager, configs);
     }

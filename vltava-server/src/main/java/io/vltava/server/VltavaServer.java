@@ -169,7 +169,8 @@ public final class VltavaServer implements AutoCloseable {
                 config.getInt(BrokerConfigs.PRODUCER_ID_EXPIRATION_CHECK_INTERVAL_MS), config.getLong(BrokerConfigs.LOG_RETENTION_CHECK_INTERVAL_MS),
                 new LogCleanerConfig(config.getBoolean(BrokerConfigs.LOG_CLEANER_ENABLE), config.getInt(BrokerConfigs.LOG_CLEANER_THREADS),
                         config.getLong(BrokerConfigs.LOG_CLEANER_DEDUPE_BUFFER_SIZE), config.getInt(BrokerConfigs.LOG_CLEANER_IO_BUFFER_SIZE),
-                        config.getDouble(BrokerConfigs.LOG_CLEANER_IO_MAX_BYTES_PER_SECOND), config.getLong(BrokerConfigs.LOG_CLEANER_BACKOFF_MS)));
+                        config.getDouble(BrokerConfigs.LOG_CLEANER_IO_MAX_BYTES_PER_SECOND), config.getLong(BrokerConfigs.LOG_CLEANER_BACKOFF_MS)),
+                config.getLong(BrokerConfigs.LOG_DIR_MIN_FREE_BYTES), config.getLong(BrokerConfigs.LOG_DIR_FREE_SPACE_CHECK_INTERVAL_MS));
     }
 
     private SocketServerConfig socketServerConfig() {

@@ -101,6 +101,7 @@ public final class LogManager implements AutoCloseable {
                 manager.directories.put(path, LogDirectory.open(path));
             }
             manager.loadLogs(configFor);
+            manager.checkFreeSpace();
             manager.schedule();
         } catch (RuntimeException e) {
             manager.abandon();
@@ -173,6 +174,8 @@ public final class LogManager implements AutoCloseable {
             scheduler.scheduleWithFixedDelay(this::flushByTime, config.flushCheckIntervalMs(), config.flushCheckIntervalMs(),
                     TimeUnit.MILLISECONDS);
         }
+        scheduler.scheduleWithFixedDelay(this::checkFreeSpace, config.freeSpaceCheckIntervalMs(), config.freeSpaceCheckIntervalMs(),
+                TimeUnit.MILLISECONDS);
         scheduler.scheduleWithFixedDelay(this::deleteOldSegments, config.retentionCheckIntervalMs(), config.retentionCheckIntervalMs(),
                 TimeUnit.MILLISECONDS);
         scheduler.scheduleWithFixedDelay(this::expireProducers, config.producerExpirationCheckMs(), config.producerExpirationCheckMs(),
@@ -211,6 +214,10 @@ public final class LogManager implements AutoCloseable {
             LogDirectory directory = leastLoadedDirectory();
             PartitionLog created = PartitionLog.open(tp, directory.path().resolve(tp.toString()), topicId, logConfig, 0L, 0L, true, time,
                     directory.flusher(), this::scheduleQuietly);
+            String shortOfSpace = directory.shortOfSpace();
+            if (shortOfSpace != null) {
+                created.refuseAppends(shortOfSpace);
+            }
             logs.put(tp, created);
             log.info("Created the log of {} in {}", tp, directory.path());
             return created;
@@ -268,6 +275,36 @@ public final class LogManager implements AutoCloseable {
         }
     }
 
+    /**
+     * Checks each directory's free space against {@code log.dir.min.free.bytes}: the logs of a directory
+     * that falls short refuse appends (their producers get KAFKA_STORAGE_ERROR and retry) rather than
+     * fill the disk, and take appends again once space is freed, by retention or by hand.
+     */
+    private void checkFreeSpace() {
+        for (LogDirectory directory : directories.values()) {
+            String before = directory.shortOfSpace();
+            String now = directory.checkFreeSpace(config.minFreeBytes());
+            if ((before == null) == (now == null)) {
+                continue;
+            }
+            if (now != null) {
+                log.error("Refusing appends to the logs in {}: {}", directory.path(), now);
+            } else {
+                log.info("Taking appends to the logs in {} again: free space is back above {} bytes", directory.path(), config.minFreeBytes());
+            }
+            for (PartitionLog partitionLog : logs.values()) {
+                if (partitionLog.dir().getParent().equals(directory.path())) {
+                    if (now != null) {
+                        partitionLog.refuseAppends(now);
+                    } else {
+                        partitionLog.acceptAppends();
+                    }
+                }
+            }
+        }
+    }
+
+    /** The directory for a new log: the one with the fewest logs, preferring those with enough free space. */
     private LogDirectory leastLoadedDirectory() {
         Map<Path, Integer> counts = new HashMap<>();
         for (LogDirectory directory : directories.values()) {
@@ -277,7 +314,8 @@ public final class LogManager implements AutoCloseable {
             counts.merge(partitionLog.dir().getParent(), 1, Integer::sum);
         }
         return directories.values().stream()
-                .min(Comparator.comparingInt((LogDirectory d) -> counts.getOrDefault(d.path(), 0)).thenComparing(d -> d.path().toString()))
+                .min(Comparator.comparing((LogDirectory d) -> d.shortOfSpace() != null)
+                        .thenComparingInt(d -> counts.getOrDefault(d.path(), 0)).thenComparing(d -> d.path().toString()))
                 .orElseThrow();
     }
 
@@ -470,6 +508,8 @@ public final class LogManager implements AutoCloseable {
         private final FileLock lock;
         private final boolean cleanShutdown;
         private final LogFlusher flusher;
+        /** Why the directory's logs refuse appends, or null while it has enough free space. */
+        private volatile String shortOfSpace;
 
         private LogDirectory(Path path, FileChannel lockChannel, FileLock lock, boolean cleanShutdown) {
             this.path = path;
@@ -506,6 +546,20 @@ public final class LogManager implements AutoCloseable {
 
         LogFlusher flusher() {
             return flusher;
+        }
+
+        String shortOfSpace() {
+            return shortOfSpace;
+        }
+
+        /** Measures the free space; returns (and remembers) why appends must be refused, or null. */
+        String checkFreeSpace(long minFreeBytes) {
+            // File.getUsableSpace is one statvfs call (0 if that fails), cheaper than looking up the file store.
+            long usable = path.toFile().getUsableSpace();
+            shortOfSpace = usable < minFreeBytes
+                    ? "only " + usable + " bytes are free in " + path + ", below log.dir.min.free.bytes (" + minFreeBytes + ")"
+                    : null;
+            return shortOfSpace;
         }
 
         boolean hadCleanShutdown() {

@@ -17,9 +17,14 @@ import java.util.List;
  * @param retentionCheckIntervalMs   how often logs are checked for segments to roll by age or delete by retention
  *                                   ({@code log.retention.check.interval.ms})
  * @param cleaner                    settings of the log cleaner
+ * @param minFreeBytes               the logs of a directory with less free space refuse appends until space is freed
+ *                                   ({@code log.dir.min.free.bytes})
+ * @param freeSpaceCheckIntervalMs   how often the free space of each directory is checked
+ *                                   ({@code log.dir.free.space.check.interval.ms})
  */
 public record LogManagerConfig(List<Path> logDirs, long checkpointIntervalMs, long flushCheckIntervalMs, long producerIdExpirationMs,
-                               long producerExpirationCheckMs, long retentionCheckIntervalMs, LogCleanerConfig cleaner) {
+                               long producerExpirationCheckMs, long retentionCheckIntervalMs, LogCleanerConfig cleaner, long minFreeBytes,
+                               long freeSpaceCheckIntervalMs) {
 
     public LogManagerConfig {
         logDirs = List.copyOf(logDirs);

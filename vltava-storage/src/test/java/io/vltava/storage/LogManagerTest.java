@@ -7,10 +7,12 @@ import static org.awaitility.Awaitility.await;
 import io.vltava.common.time.ManualTime;
 import io.vltava.common.topic.TopicPartition;
 import io.vltava.storage.checkpoint.OffsetCheckpointFile;
+import io.vltava.storage.cleaner.LogCleanerConfig;
+import io.vltava.storage.log.AppendError;
 import io.vltava.storage.log.FetchIsolation;
+import io.vltava.storage.log.LogAppendException;
 import io.vltava.storage.log.LogConfig;
 import io.vltava.storage.log.PartitionLog;
-import io.vltava.storage.cleaner.LogCleanerConfig;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -47,7 +49,7 @@ class LogManagerTest {
     }
 
     private LogManagerConfig config(Path... dirs) {
-        return new LogManagerConfig(List.of(dirs), HOUR, Long.MAX_VALUE, HOUR, HOUR, HOUR, LogCleanerConfig.DEFAULT);
+        return new LogManagerConfig(List.of(dirs), HOUR, Long.MAX_VALUE, HOUR, HOUR, HOUR, LogCleanerConfig.DEFAULT, 0L, HOUR);
     }
 
     private LogManager open(Path... dirs) {
@@ -299,7 +301,7 @@ class LogManagerTest {
     @Test
     void checkpointsAreWrittenPeriodically() {
         Path a = root.resolve("a");
-        LogManager manager = open(new LogManagerConfig(List.of(a), 20, Long.MAX_VALUE, HOUR, HOUR, HOUR, LogCleanerConfig.DEFAULT));
+        LogManager manager = open(new LogManagerConfig(List.of(a), 20, Long.MAX_VALUE, HOUR, HOUR, HOUR, LogCleanerConfig.DEFAULT, 0L, HOUR));
         append(manager.getOrCreateLog(new TopicPartition("orders", 0), UUID.randomUUID(), LOG_CONFIG), 2);
 
         await().atMost(Duration.ofSeconds(10)).until(() -> {
@@ -317,7 +319,7 @@ class LogManagerTest {
         Path a = root.resolve("a");
         TopicPartition tp = new TopicPartition("orders", 0);
         LogConfig smallSegments = LOG_CONFIG.toBuilder().segmentBytes(TestBatches.batch().records(2).build().remaining()).retentionBytes(0L).build();
-        LogManager manager = open(new LogManagerConfig(List.of(a), HOUR, Long.MAX_VALUE, HOUR, HOUR, 20, LogCleanerConfig.DEFAULT));
+        LogManager manager = open(new LogManagerConfig(List.of(a), HOUR, Long.MAX_VALUE, HOUR, HOUR, 20, LogCleanerConfig.DEFAULT, 0L, HOUR));
         PartitionLog log = manager.getOrCreateLog(tp, UUID.randomUUID(), smallSegments);
         append(log, 3);
         log.maybeIncrementHighWatermark(log.logEndOffset());
@@ -345,6 +347,26 @@ class LogManagerTest {
         manager.checkpointSoon().get();
 
         assertThat(new OffsetCheckpointFile(a.resolve(OffsetCheckpointFile.LOG_START_OFFSET)).read()).containsEntry(tp, 3L);
+    }
+
+    @Test
+    void logsOfADirectoryShortOfFreeSpaceRefuseAppendsButServeReads() {
+        Path a = root.resolve("a");
+        TopicPartition tp = new TopicPartition("orders", 0);
+        LogManager roomy = open(a);
+        append(roomy.getOrCreateLog(tp, UUID.randomUUID(), LOG_CONFIG), 2);
+        roomy.close();
+
+        LogManager cramped = open(new LogManagerConfig(List.of(a), HOUR, Long.MAX_VALUE, HOUR, HOUR, HOUR, LogCleanerConfig.DEFAULT,
+                Long.MAX_VALUE, HOUR));
+        PartitionLog log = cramped.log(tp).orElseThrow();
+
+        assertThatThrownBy(() -> append(log, 1)).isInstanceOf(LogAppendException.class)
+                .hasMessageContaining("log.dir.min.free.bytes")
+                .satisfies(e -> assertThat(((LogAppendException) e).error()).isEqualTo(AppendError.STORAGE_ERROR));
+        assertThat(readAll(log)).hasSizeGreaterThan(0);
+        PartitionLog created = cramped.getOrCreateLog(new TopicPartition("orders", 1), UUID.randomUUID(), LOG_CONFIG);
+        assertThatThrownBy(() -> append(created, 1)).isInstanceOf(LogAppendException.class);
     }
 
     @Test

@@ -51,6 +51,8 @@ public final class BrokerConfigs {
     public static final String LOG_FLUSH_SCHEDULER_INTERVAL_MS = "log.flush.scheduler.interval.ms";
     public static final String LOG_FLUSH_OFFSET_CHECKPOINT_INTERVAL_MS = "log.flush.offset.checkpoint.interval.ms";
     public static final String LOG_RETENTION_CHECK_INTERVAL_MS = "log.retention.check.interval.ms";
+    public static final String LOG_DIR_MIN_FREE_BYTES = "log.dir.min.free.bytes";
+    public static final String LOG_DIR_FREE_SPACE_CHECK_INTERVAL_MS = "log.dir.free.space.check.interval.ms";
     public static final String LOG_CLEANER_ENABLE = "log.cleaner.enable";
     public static final String LOG_CLEANER_THREADS = "log.cleaner.threads";
     public static final String LOG_CLEANER_DEDUPE_BUFFER_SIZE = "log.cleaner.dedupe.buffer.size";
@@ -114,6 +116,11 @@ public final class BrokerConfigs {
             .define(LOG_FLUSH_OFFSET_CHECKPOINT_INTERVAL_MS, INT, 60_000, Validator.atLeast(1), "How often recovery points are written to disk.")
             .define(LOG_RETENTION_CHECK_INTERVAL_MS, LONG, 300_000L, Validator.atLeast(1),
                     "How often logs are checked for segments to delete by retention.ms and retention.bytes, and to roll by segment.ms.")
+            .define(LOG_DIR_MIN_FREE_BYTES, LONG, 67_108_864L, Validator.atLeast(0),
+                    "Not in Kafka. The logs of a directory with less free space than this refuse appends (producers get "
+                            + "KAFKA_STORAGE_ERROR and retry) until space is freed, instead of filling the disk; 0 turns the check off.")
+            .define(LOG_DIR_FREE_SPACE_CHECK_INTERVAL_MS, LONG, 1_000L, Validator.atLeast(1),
+                    "Not in Kafka. How often the free space of each log directory is checked against log.dir.min.free.bytes.")
             .define(LOG_CLEANER_ENABLE, BOOLEAN, true, "Run the log cleaner, which compacts topics with cleanup.policy=compact.")
             .define(LOG_CLEANER_THREADS, INT, 1, Validator.atLeast(0), "Threads cleaning compacted logs.")
             .define(LOG_CLEANER_DEDUPE_BUFFER_SIZE, LONG, 134_217_728L, Validator.atLeast(0),

@@ -67,6 +67,8 @@ public final class PartitionLog {
     private volatile boolean closed;
     /** Set when a write or fsync failed: the log refuses appends and is recovered at the next start. */
     private volatile String failure;
+    /** Set while the log directory is short of free space: appends are refused, reads still served. */
+    private volatile String appendsRefused;
     /** The highest offset an append has asked to have fsynced before it is acknowledged. */
     private volatile long forcedFlushUpTo;
 
@@ -209,6 +211,10 @@ public final class PartitionLog {
         lock.lock();
         try {
             ensureOpen();
+            String refused = appendsRefused;
+            if (refused != null) {
+                throw new LogAppendException(AppendError.STORAGE_ERROR, "The log of " + topicPartition + " refuses appends: " + refused);
+            }
             BatchMetadata duplicate = checkProducers(records, start, end);
             if (duplicate != null) {
                 return new LogAppendInfo(duplicate.firstOffset(), duplicate.lastOffset(), duplicate.timestamp(), logStartOffset, true,
@@ -675,6 +681,18 @@ public final class PartitionLog {
         } finally {
             lock.unlock();
         }
+    }
+
+    /**
+     * Refuses appends with a storage error until {@link #acceptAppends()}, for example while the disk is
+     * nearly full; reads, retention and DeleteRecords go on.
+     */
+    public void refuseAppends(String reason) {
+        appendsRefused = reason;
+    }
+
+    public void acceptAppends() {
+        appendsRefused = null;
     }
 
     public boolean isClosed() {
