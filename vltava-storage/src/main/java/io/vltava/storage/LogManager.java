@@ -68,6 +68,9 @@ public final class LogManager implements AutoCloseable {
     public static final String METADATA_DIR = TopicNames.CLUSTER_METADATA + "-0";
 
     private static final Logger log = LoggerFactory.getLogger(LogManager.class);
+    /** Inactive segments' indexes unused for this long are unmapped; the next read maps them again. */
+    private static final long INDEX_IDLE_MS = 10 * 60_000L;
+    private static final long INDEX_IDLE_CHECK_MS = 60_000L;
 
     private final LogManagerConfig config;
     private final Time time;
@@ -178,6 +181,7 @@ public final class LogManager implements AutoCloseable {
                 TimeUnit.MILLISECONDS);
         scheduler.scheduleWithFixedDelay(this::deleteOldSegments, config.retentionCheckIntervalMs(), config.retentionCheckIntervalMs(),
                 TimeUnit.MILLISECONDS);
+        scheduler.scheduleWithFixedDelay(this::releaseIdleIndexes, INDEX_IDLE_CHECK_MS, INDEX_IDLE_CHECK_MS, TimeUnit.MILLISECONDS);
         scheduler.scheduleWithFixedDelay(this::expireProducers, config.producerExpirationCheckMs(), config.producerExpirationCheckMs(),
                 TimeUnit.MILLISECONDS);
     }
@@ -378,6 +382,14 @@ public final class LogManager implements AutoCloseable {
         }
         if (deleted > 0) {
             checkpointQuietly();
+        }
+    }
+
+    /** Unmaps the indexes of inactive segments nobody read for a while, so that many partitions keep a small footprint. */
+    private void releaseIdleIndexes() {
+        long now = time.milliseconds();
+        for (PartitionLog partitionLog : logs.values()) {
+            partitionLog.releaseIdleIndexes(now, INDEX_IDLE_MS);
         }
     }
 

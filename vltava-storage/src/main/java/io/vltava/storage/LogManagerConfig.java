@@ -14,7 +14,7 @@ import java.util.List;
  * @param flushCheckIntervalMs       how often logs are checked against {@code flush.ms} ({@code log.flush.scheduler.interval.ms})
  * @param producerIdExpirationMs     idle time after which an idempotent producer is forgotten ({@code producer.id.expiration.ms})
  * @param producerExpirationCheckMs  how often producers are checked for expiry
- * @param retentionCheckIntervalMs   how often logs are checked for segments to roll by age or delete by retention
+ * @param retentionCheckIntervalMs   how often logs are checked for segments to delete by retention
  *                                   ({@code log.retention.check.interval.ms})
  * @param cleaner                    settings of the log cleaner
  * @param minFreeBytes               the logs of a directory with less free space refuse appends until space is freed

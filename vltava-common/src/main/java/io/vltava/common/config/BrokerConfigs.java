@@ -115,7 +115,7 @@ public final class BrokerConfigs {
                     "How often logs are checked against flush.ms; also the default of flush.ms when log.flush.interval.ms is not set.")
             .define(LOG_FLUSH_OFFSET_CHECKPOINT_INTERVAL_MS, INT, 60_000, Validator.atLeast(1), "How often recovery points are written to disk.")
             .define(LOG_RETENTION_CHECK_INTERVAL_MS, LONG, 300_000L, Validator.atLeast(1),
-                    "How often logs are checked for segments to delete by retention.ms and retention.bytes, and to roll by segment.ms.")
+                    "How often logs are checked for segments to delete by retention.ms, retention.bytes and DeleteRecords.")
             .define(LOG_DIR_MIN_FREE_BYTES, LONG, 67_108_864L, Validator.atLeast(0),
                     "Not in Kafka. The logs of a directory with less free space than this refuse appends (producers get "
                             + "KAFKA_STORAGE_ERROR and retry) until space is freed, instead of filling the disk; 0 turns the check off.")

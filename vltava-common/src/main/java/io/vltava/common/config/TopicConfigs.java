@@ -95,8 +95,8 @@ public final class TopicConfigs {
             .define(RETENTION_MS, LONG, 604_800_000L, Validator.atLeast(-1), "How long a segment is kept after its newest record's timestamp; -1 for ever.")
             .define(SEGMENT_BYTES, INT, 1_073_741_824, Validator.atLeast(1_048_576), "Size at which the active segment rolls.")
             .define(SEGMENT_INDEX_BYTES, INT, 10_485_760, Validator.atLeast(4), "Maximum size of a segment's offset index.")
-            .define(SEGMENT_JITTER_MS, LONG, 0L, Validator.atLeast(0), "Random jitter subtracted from segment.ms." + NOT_ENFORCED)
-            .define(SEGMENT_MS, LONG, 604_800_000L, Validator.atLeast(1), "Age at which the active segment rolls." + NOT_ENFORCED)
+            .define(SEGMENT_JITTER_MS, LONG, 0L, Validator.atLeast(0), "Most a segment's roll by segment.ms is brought forward at random, to spread rolls.")
+            .define(SEGMENT_MS, LONG, 604_800_000L, Validator.atLeast(1), "Age (by its first batch's timestamp) at which the active segment rolls on the next append.")
             .define(UNCLEAN_LEADER_ELECTION_ENABLE, BOOLEAN, false, "Allow an out-of-sync replica to become leader." + NOT_ENFORCED);
 
     /**

@@ -8,9 +8,10 @@ package io.vltava.storage.log;
  * <p>Threading: immutable.
  *
  * @param segmentBytes           roll a segment once it would exceed this size ({@code segment.bytes})
- * @param segmentMs              roll the active segment once its first batch is this old ({@code segment.ms})
+ * @param segmentMs              roll the active segment once appended batches are this much newer than its first batch, by record
+ *                               timestamp, or by the clock when the first batch has none ({@code segment.ms})
  * @param segmentJitterMs        most a segment's roll time is brought forward at random, to spread rolls ({@code segment.jitter.ms})
- * @param segmentIndexBytes      maximum size of a segment's offset index ({@code segment.index.bytes})
+ * @param segmentIndexBytes      maximum size of each of a segment's indexes, offset and time ({@code segment.index.bytes})
  * @param indexIntervalBytes     bytes between index entries ({@code index.interval.bytes})
  * @param flushMessages          fsync after this many messages; 1 makes every acknowledgement durable ({@code flush.messages})
  * @param flushMs                fsync data older than this ({@code flush.ms})

@@ -1,7 +1,10 @@
 package io.vltava.storage.log;
 
 import io.vltava.common.io.AtomicFile;
+import io.vltava.common.time.Time;
 import io.vltava.storage.index.OffsetIndex;
+import io.vltava.storage.index.TimeIndex;
+import io.vltava.storage.index.TimestampOffset;
 import io.vltava.storage.record.BatchHeader;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -11,70 +14,127 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * One segment of a partition's log: a {@code .log} file of record batches exactly as they are served,
- * starting at {@link #baseOffset()}, and its sparse {@link OffsetIndex}. Files are named by the base
- * offset padded to 20 digits, as Kafka names them.
+ * starting at {@link #baseOffset()}, its sparse {@link OffsetIndex} and its sparse {@link TimeIndex}.
+ * Files are named by the base offset padded to 20 digits, as Kafka names them.
  *
  * <p>Invariants: batches are stored back to back in increasing offset order; {@link #size()} covers
- * only complete batches; an index entry (lastOffset of a batch, position of that batch) is added once
- * more than {@code index.interval.bytes} were appended since the previous entry.
+ * only complete batches; once more than {@code index.interval.bytes} were appended since the previous
+ * index entry, the offset index gets (lastOffset of the batch, position of the batch) and the time index
+ * gets (largest timestamp so far, last offset of the first batch holding it) if that timestamp grew. On
+ * roll and close the time index gets a final entry with the segment's largest timestamp, which is where
+ * a reopened segment reads it from.
+ *
+ * <p>Both indexes are mapped lazily: opening a segment maps nothing; the first lookup or append maps
+ * an index, and {@link #releaseIndexesIfIdle} gives an inactive segment's mappings back.
  *
  * <p>Crash behaviour: bytes past the last fsync may be missing or torn after a crash; {@link #recover}
- * validates every batch, truncates at the first bad one and rebuilds the index.
+ * validates every batch, truncates at the first bad one and rebuilds both indexes.
  *
- * <p>Threading: appends and recovery under the owning log's lock; reads from any thread
- * (positional reads, a volatile size, an index whose entry count is published after its bytes).
+ * <p>Threading: appends, rolls and recovery under the owning log's lock; reads from any thread
+ * (positional reads, a volatile size, indexes whose entry counts are published after their bytes, and a
+ * largest timestamp published through volatile fields).
  */
 public final class LogSegment {
 
     public static final String LOG_SUFFIX = ".log";
     public static final String INDEX_SUFFIX = ".index";
+    public static final String TIME_INDEX_SUFFIX = ".timeindex";
     /** Added to the names of a segment's files once it is removed from its log and waits to be deleted. */
     public static final String DELETED_SUFFIX = ".deleted";
+
+    /** Marks a timestamp not read yet from the time index or the first batch. */
+    private static final long UNKNOWN = Long.MIN_VALUE;
 
     private final long baseOffset;
     private volatile Path logFile;
     private final FileChannel channel;
-    private final OffsetIndex index;
+    private final OffsetIndex offsetIndex;
+    private final TimeIndex timeIndex;
     private final int indexIntervalBytes;
+    /** How much earlier than {@code segment.ms} this segment rolls, drawn once (Kafka's rollJitterMs). */
+    private final long rollJitterMs;
+    /** When the segment was created or opened; its age when its first batch has no timestamp. */
+    private final long createdMs;
     private volatile int size;
     private int bytesSinceLastIndexEntry;
-    /** Whether the log file existed when opened but its index file did not. */
+    /** Whether the log file existed when opened but an index file did not. */
     private boolean indexLost;
-    /** Guarded by this; only meaningful while {@code timestampsKnown}. */
-    private boolean timestampsKnown;
-    private long maxTimestamp = BatchHeader.NO_TIMESTAMP;
-    private int maxTimestampPosition = -1;
+    /**
+     * The largest batch max timestamp so far and the last offset of the first batch holding it; UNKNOWN
+     * until read from the time index. The appender writes the offset first, readers read the timestamp
+     * first, so a reader never pairs a timestamp with the offset of an older maximum.
+     */
+    private volatile long maxTimestampSoFar = UNKNOWN;
+    private volatile long offsetOfMaxTimestampSoFar = -1;
+    /** The max timestamp of the first batch, or UNKNOWN until read; what rolling by age measures from. */
+    private volatile long rollingBasedTimestamp = UNKNOWN;
 
-    private LogSegment(long baseOffset, Path logFile, FileChannel channel, OffsetIndex index, int indexIntervalBytes) throws IOException {
+    private LogSegment(long baseOffset, Path logFile, FileChannel channel, OffsetIndex offsetIndex, TimeIndex timeIndex,
+                       int indexIntervalBytes, long rollJitterMs, long createdMs) throws IOException {
         this.baseOffset = baseOffset;
         this.logFile = logFile;
         this.channel = channel;
-        this.index = index;
+        this.offsetIndex = offsetIndex;
+        this.timeIndex = timeIndex;
         this.indexIntervalBytes = indexIntervalBytes;
+        this.rollJitterMs = rollJitterMs;
+        this.createdMs = createdMs;
         this.size = (int) Math.min(channel.size(), Integer.MAX_VALUE);
     }
 
-    /** Opens the segment with this base offset in {@code dir}, creating empty files if there are none. */
+    /** Opens the segment as {@link #open(Path, long, LogConfig, Time)} does, with the system clock. */
     public static LogSegment open(Path dir, long baseOffset, LogConfig config) {
+        return open(dir, baseOffset, config, Time.SYSTEM);
+    }
+
+    /**
+     * Opens the segment with this base offset in {@code dir}, creating empty files if there are none.
+     * Neither index is mapped or read; {@code time} dates the segment for rolling by age.
+     */
+    public static LogSegment open(Path dir, long baseOffset, LogConfig config, Time time) {
         Path logFile = dir.resolve(fileName(baseOffset, LOG_SUFFIX));
+        FileChannel channel = null;
         try {
             boolean created = !Files.exists(logFile);
-            FileChannel channel = FileChannel.open(logFile, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
-            OffsetIndex index = new OffsetIndex(dir.resolve(fileName(baseOffset, INDEX_SUFFIX)), baseOffset, config.segmentIndexBytes());
-            LogSegment segment = new LogSegment(baseOffset, logFile, channel, index, config.indexIntervalBytes());
+            channel = FileChannel.open(logFile, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+            OffsetIndex offsetIndex = new OffsetIndex(dir.resolve(fileName(baseOffset, INDEX_SUFFIX)), baseOffset, config.segmentIndexBytes());
+            TimeIndex timeIndex = new TimeIndex(dir.resolve(fileName(baseOffset, TIME_INDEX_SUFFIX)), baseOffset, config.segmentIndexBytes());
+            LogSegment segment = new LogSegment(baseOffset, logFile, channel, offsetIndex, timeIndex, config.indexIntervalBytes(),
+                    randomRollJitter(config), time.milliseconds());
             if (created) {
-                segment.resetTimestamps();
+                segment.resetMaxTimestamp();
                 AtomicFile.fsyncDirectory(dir);
             } else {
-                segment.indexLost = index.createdEmpty();
+                segment.indexLost = offsetIndex.createdEmpty() || timeIndex.createdEmpty();
             }
             return segment;
         } catch (IOException e) {
+            closeQuietly(channel, e);
             throw new UncheckedIOException("Cannot open segment " + logFile, e);
+        } catch (UncheckedIOException e) {
+            closeQuietly(channel, e);
+            throw e;
         }
+    }
+
+    private static void closeQuietly(FileChannel channel, Exception failure) {
+        if (channel != null) {
+            try {
+                channel.close();
+            } catch (IOException e) {
+                failure.addSuppressed(e);
+            }
+        }
+    }
+
+    /** A random value in [0, min(segment.jitter.ms, segment.ms)), or 0 without jitter. */
+    private static long randomRollJitter(LogConfig config) {
+        long bound = Math.min(config.segmentJitterMs(), config.segmentMs());
+        return bound <= 0 ? 0 : ThreadLocalRandom.current().nextLong(bound);
     }
 
     /** {@code 00000000000000000042.log} for base offset 42 and suffix {@code .log}. */
@@ -95,15 +155,58 @@ public final class LogSegment {
         return logFile;
     }
 
+    /** The offset index ({@code .index}). */
     public OffsetIndex index() {
-        return index;
+        return offsetIndex;
     }
 
-    /** Whether a batch set of {@code bytes} ending at {@code lastOffset} must go into a new segment. */
-    boolean shouldRoll(int bytes, long lastOffset, int maxSegmentBytes) {
-        return (long) size + bytes > maxSegmentBytes && size > 0
-                || index.isFull()
+    /** The time index ({@code .timeindex}). */
+    public TimeIndex timeIndex() {
+        return timeIndex;
+    }
+
+    long rollJitterMs() {
+        return rollJitterMs;
+    }
+
+    /**
+     * Whether batches of {@code bytes} ending at {@code lastOffset}, whose largest timestamp is
+     * {@code maxTimestamp}, must go into a new segment: this one is non-empty and would outgrow
+     * {@code segment.bytes} or has waited longer than {@code segment.ms} minus its jitter (see
+     * {@link #timeWaitedForRoll}); or an index is full; or the offsets would not fit the indexes.
+     */
+    boolean shouldRoll(int bytes, long lastOffset, long maxTimestamp, long nowMs, LogConfig config) throws IOException {
+        int current = size;
+        return current > 0 && ((long) current + bytes > config.segmentBytes()
+                || timeWaitedForRoll(nowMs, maxTimestamp) > config.segmentMs() - rollJitterMs)
+                || offsetIndex.isFull()
+                || timeIndex.isFull()
                 || lastOffset - baseOffset > Integer.MAX_VALUE;
+    }
+
+    /**
+     * How long the segment has waited to roll, as Kafka measures it: when its first batch has a
+     * timestamp, from that timestamp to {@code maxTimestamp} of the batches being appended; otherwise
+     * from the segment's creation (or opening) to {@code nowMs}.
+     */
+    long timeWaitedForRoll(long nowMs, long maxTimestamp) throws IOException {
+        long first = firstBatchTimestamp();
+        return first >= 0 ? maxTimestamp - first : nowMs - createdMs;
+    }
+
+    /** The max timestamp of the first batch, read from its header once; NO_TIMESTAMP for an empty segment. */
+    private long firstBatchTimestamp() throws IOException {
+        long known = rollingBasedTimestamp;
+        if (known != UNKNOWN) {
+            return known;
+        }
+        FileBatchReader reader = new FileBatchReader(channel, 0, size);
+        if (!reader.next()) {
+            return BatchHeader.NO_TIMESTAMP;
+        }
+        long first = BatchHeader.maxTimestamp(reader.header(), 0);
+        rollingBasedTimestamp = first;
+        return first;
     }
 
     /**
@@ -124,17 +227,36 @@ public final class LogSegment {
             channel.truncate(filePosition);
             throw e;
         }
-        for (int batch = start; batch < end; batch += BatchHeader.sizeInBytes(batches, batch)) {
-            int batchSize = BatchHeader.sizeInBytes(batches, batch);
-            int batchPosition = filePosition + (batch - start);
-            if (bytesSinceLastIndexEntry > indexIntervalBytes) {
-                index.append(BatchHeader.lastOffset(batches, batch), batchPosition);
-                bytesSinceLastIndexEntry = 0;
-            }
-            bytesSinceLastIndexEntry += batchSize;
-            noteTimestamp(BatchHeader.maxTimestamp(batches, batch), batchPosition);
-        }
         size = filePosition + (end - start);
+        for (int batch = start; batch < end; batch += BatchHeader.sizeInBytes(batches, batch)) {
+            indexBatch(BatchHeader.lastOffset(batches, batch), BatchHeader.maxTimestamp(batches, batch), filePosition + (batch - start),
+                    BatchHeader.sizeInBytes(batches, batch));
+        }
+    }
+
+    /**
+     * Notes an appended or recovered batch: its timestamp, and index entries once more than
+     * {@code index.interval.bytes} came since the last. A full index gets no entry (it only makes lookups
+     * scan a little further); the next append rolls the segment.
+     */
+    private void indexBatch(long lastOffset, long batchMaxTimestamp, int position, int batchSize) {
+        if (position == 0) {
+            rollingBasedTimestamp = batchMaxTimestamp;
+        }
+        if (batchMaxTimestamp > maxTimestampSoFar()) {
+            offsetOfMaxTimestampSoFar = lastOffset;
+            maxTimestampSoFar = batchMaxTimestamp;
+        }
+        if (bytesSinceLastIndexEntry > indexIntervalBytes) {
+            if (!offsetIndex.isFull()) {
+                offsetIndex.append(lastOffset, position);
+            }
+            if (!timeIndex.isFull()) {
+                timeIndex.maybeAppend(maxTimestampSoFar, offsetOfMaxTimestampSoFar);
+            }
+            bytesSinceLastIndexEntry = 0;
+        }
+        bytesSinceLastIndexEntry += batchSize;
     }
 
     /**
@@ -144,8 +266,8 @@ public final class LogSegment {
      * @return its position and size, or null if every batch in the segment ends before {@code offset}
      */
     BatchLocation locate(long offset) throws IOException {
-        OffsetIndex.OffsetPosition start = index.lookup(offset);
-        FileBatchReader reader = new FileBatchReader(channel, start.position(), size);
+        int start = offset <= baseOffset ? 0 : offsetIndex.lookup(offset).position();
+        FileBatchReader reader = new FileBatchReader(channel, start, size);
         while (reader.next()) {
             if (reader.lastOffset() >= offset) {
                 return new BatchLocation(reader.baseOffset(), (int) reader.position(), reader.sizeInBytes());
@@ -182,7 +304,7 @@ public final class LogSegment {
 
     /** The offset after the last batch, or the base offset when the segment is empty. */
     long readNextOffset() throws IOException {
-        OffsetIndex.OffsetPosition start = index.lookup(Long.MAX_VALUE);
+        OffsetIndex.OffsetPosition start = offsetIndex.lookup(Long.MAX_VALUE);
         FileBatchReader reader = new FileBatchReader(channel, start.position(), size);
         long next = baseOffset;
         while (reader.next()) {
@@ -192,16 +314,19 @@ public final class LogSegment {
     }
 
     /**
-     * Validates every batch from the start, rebuilds the index and truncates the file at the first
-     * batch that is incomplete, has a bad CRC, is not magic v2 or goes back in offsets.
+     * Validates every batch from the start, rebuilds both indexes and truncates the file at the first
+     * batch that is incomplete, has a bad CRC, is not magic v2 or goes back in offsets. The time index
+     * ends with the segment's largest timestamp, as after a roll.
      *
      * @param visitor told of each valid batch, in order
      * @return the number of bytes truncated
      */
     int recover(BatchVisitor visitor) throws IOException {
-        index.clear();
+        offsetIndex.clear();
+        timeIndex.clear();
         bytesSinceLastIndexEntry = 0;
-        resetTimestamps();
+        resetMaxTimestamp();
+        rollingBasedTimestamp = UNKNOWN;
         long fileSize = channel.size();
         long position = 0;
         long nextOffset = baseOffset;
@@ -225,12 +350,7 @@ public final class LogSegment {
             if (!isValidStoredBatch(buffer, nextOffset)) {
                 break;
             }
-            if (bytesSinceLastIndexEntry > indexIntervalBytes) {
-                index.append(BatchHeader.lastOffset(buffer, 0), (int) position);
-                bytesSinceLastIndexEntry = 0;
-            }
-            bytesSinceLastIndexEntry += (int) batchSize;
-            noteTimestamp(BatchHeader.maxTimestamp(buffer, 0), (int) position);
+            indexBatch(BatchHeader.lastOffset(buffer, 0), BatchHeader.maxTimestamp(buffer, 0), (int) position, (int) batchSize);
             nextOffset = BatchHeader.lastOffset(buffer, 0) + 1;
             visitor.onBatch(buffer, (int) position);
             position += batchSize;
@@ -240,6 +360,7 @@ public final class LogSegment {
             channel.truncate(position);
         }
         size = (int) position;
+        appendLargestTimestampEntry();
         return truncated;
     }
 
@@ -254,41 +375,80 @@ public final class LogSegment {
     }
 
     /**
-     * The first batch whose max timestamp is at least {@code timestamp}, as a slice of that batch, or
-     * null if there is none in this segment that ends below {@code endOffset}.
+     * The first batch that ends at or after {@code startingOffset} and whose max timestamp is at least
+     * {@code timestamp}, as a slice of that batch, or null if there is none in this segment that ends
+     * below {@code endOffset}. The time index names a batch before which no batch qualifies, the offset
+     * index gives a position at or before that batch, and the batch headers are scanned forward from
+     * there.
      */
-    LogSlice firstBatchWithTimestampAtLeast(long timestamp, long endOffset) throws IOException {
-        FileBatchReader reader = new FileBatchReader(channel, 0, size);
+    LogSlice firstBatchWithTimestampAtLeast(long timestamp, long startingOffset, long endOffset) throws IOException {
+        long from = Math.max(timeIndex.lookup(timestamp).offset(), startingOffset);
+        int position = from <= baseOffset ? 0 : offsetIndex.lookup(from).position();
+        FileBatchReader reader = new FileBatchReader(channel, position, size);
         while (reader.next()) {
-            if (reader.lastOffset() >= endOffset) {
+            long lastOffset = reader.lastOffset();
+            if (lastOffset >= endOffset) {
                 return null;
             }
-            if (BatchHeader.maxTimestamp(reader.header(), 0) >= timestamp) {
+            if (lastOffset >= startingOffset && BatchHeader.maxTimestamp(reader.header(), 0) >= timestamp) {
                 return new LogSlice(channel, reader.position(), reader.sizeInBytes());
             }
         }
         return null;
     }
 
-    /** The largest batch max timestamp in the segment and the batch holding it (scanned once, then kept up to date). */
-    synchronized TimestampSummary timestamps() throws IOException {
-        if (!timestampsKnown) {
-            resetTimestamps();
-            FileBatchReader reader = new FileBatchReader(channel, 0, size);
-            while (reader.next()) {
-                noteTimestamp(BatchHeader.maxTimestamp(reader.header(), 0), (int) reader.position());
-            }
-        }
-        return new TimestampSummary(maxTimestamp, maxTimestampPosition);
+    /**
+     * The largest batch max timestamp in the segment ({@link BatchHeader#NO_TIMESTAMP} if no batch has
+     * one). After opening, it is read once from the time index's last entry, without mapping the index
+     * or scanning the log.
+     */
+    long maxTimestampSoFar() {
+        long known = maxTimestampSoFar;
+        return known != UNKNOWN ? known : loadMaxTimestamp();
     }
 
     /**
-     * The largest timestamp of the segment's batches, or the log file's last-modified time when no batch
-     * has one; what {@code retention.ms} is measured against.
+     * The largest timestamp and the last offset of the first batch holding it; the timestamp is
+     * {@link BatchHeader#NO_TIMESTAMP} when no batch has one.
+     */
+    TimestampOffset maxTimestampAndOffset() {
+        long timestamp = maxTimestampSoFar();
+        return new TimestampOffset(timestamp, offsetOfMaxTimestampSoFar);
+    }
+
+    /**
+     * The largest batch max timestamp in the segment, or the last-modified time of its {@code .log} file
+     * when no batch has a timestamp: what time-based retention compares with {@code retention.ms}.
      */
     long largestTimestamp() throws IOException {
-        long max = timestamps().maxTimestamp();
-        return max >= 0 ? max : Files.getLastModifiedTime(logFile).toMillis();
+        long timestamp = maxTimestampSoFar();
+        return timestamp >= 0 ? timestamp : Files.getLastModifiedTime(logFile).toMillis();
+    }
+
+    /**
+     * Reads the maximum from the time index once. Synchronised, and the appender comes through here too
+     * before it first moves the maximum, so a reader loading it never overwrites a newer one.
+     */
+    private synchronized long loadMaxTimestamp() {
+        if (maxTimestampSoFar == UNKNOWN) {
+            TimestampOffset last = timeIndex.lastEntry();
+            offsetOfMaxTimestampSoFar = last.offset();
+            maxTimestampSoFar = last.timestamp();
+        }
+        return maxTimestampSoFar;
+    }
+
+    private void resetMaxTimestamp() {
+        offsetOfMaxTimestampSoFar = baseOffset;
+        maxTimestampSoFar = BatchHeader.NO_TIMESTAMP;
+    }
+
+    /** Adds the largest timestamp to the time index if this segment learnt it since it was opened. */
+    private void appendLargestTimestampEntry() {
+        long timestamp = maxTimestampSoFar;
+        if (timestamp != UNKNOWN) {
+            timeIndex.maybeAppendFinal(timestamp, offsetOfMaxTimestampSoFar);
+        }
     }
 
     /** A reader of the batch headers from {@code position} to the end of the segment. */
@@ -297,62 +457,94 @@ public final class LogSegment {
     }
 
     /**
-     * A cheap check of the index after a clean shutdown: the file was there when the log was (or the
-     * segment is empty),
-     * and its last entry is a real entry (never at position 0, where no entry is written) inside the log.
+     * Checks of the indexes that need neither mapping nor reading them: both files were there when the
+     * log was (or the segment is empty), and each held whole entries. After a clean shutdown, segments
+     * below the recovery point get only these.
      */
-    boolean indexLooksSane() {
+    boolean indexFilesLookSane() {
         if (indexLost) {
             return size == 0;
         }
-        if (index.entries() == 0) {
-            return true;
+        return offsetIndex.fileHeldWholeEntries() && timeIndex.fileHeldWholeEntries();
+    }
+
+    /**
+     * A cheap check of both indexes after a clean shutdown, for the segments from the recovery point on:
+     * {@link #indexFilesLookSane()}; the offset index's last entry is a real entry (never at position 0,
+     * where no entry is written) inside the log; the time index's last timestamp is not below its first
+     * and its last offset not below the base offset.
+     */
+    boolean indexesLookSane() {
+        if (!indexFilesLookSane()) {
+            return false;
         }
-        OffsetIndex.OffsetPosition last = index.lookup(Long.MAX_VALUE);
-        return last.offset() > baseOffset && last.position() > 0 && last.position() < size;
-    }
-
-    /** A slice of the batch starting at {@code position}. */
-    LogSlice batchAt(int position) throws IOException {
-        FileBatchReader reader = new FileBatchReader(channel, position, size);
-        return reader.next() ? new LogSlice(channel, position, reader.sizeInBytes()) : null;
-    }
-
-    private synchronized void noteTimestamp(long batchMaxTimestamp, int position) {
-        if (timestampsKnown && batchMaxTimestamp > maxTimestamp) {
-            maxTimestamp = batchMaxTimestamp;
-            maxTimestampPosition = position;
+        if (offsetIndex.entries() > 0) {
+            OffsetIndex.OffsetPosition last = offsetIndex.lookup(Long.MAX_VALUE);
+            if (last.offset() <= baseOffset || last.position() <= 0 || last.position() >= size) {
+                return false;
+            }
         }
+        int entries = timeIndex.entries();
+        if (entries > 0) {
+            TimestampOffset last = timeIndex.entry(entries - 1);
+            return last.timestamp() >= timeIndex.entry(0).timestamp() && last.offset() >= baseOffset;
+        }
+        return true;
     }
 
-    /** Starts the timestamp summary empty and known: the segment is new or about to be read in full. */
-    private synchronized void resetTimestamps() {
-        timestampsKnown = true;
-        maxTimestamp = BatchHeader.NO_TIMESTAMP;
-        maxTimestampPosition = -1;
+    /** A slice of the batch holding {@code offset}, or null if no batch in the segment reaches it. */
+    LogSlice batchContaining(long offset) throws IOException {
+        BatchLocation location = locate(offset);
+        return location == null ? null : new LogSlice(channel, location.position(), location.size());
+    }
+
+    /**
+     * Drops the index mappings of this (inactive) segment if nothing used them for {@code idleMs}; they
+     * are mapped again on next use. See {@link io.vltava.storage.index.AbstractIndex#releaseIfIdle}.
+     *
+     * @return whether a mapping was dropped
+     */
+    boolean releaseIndexesIfIdle(long nowMs, long idleMs) {
+        boolean offsets = offsetIndex.releaseIfIdle(nowMs, idleMs);
+        boolean timestamps = timeIndex.releaseIfIdle(nowMs, idleMs);
+        return offsets || timestamps;
     }
 
     /** Writes the segment's data (and index pages) to disk. */
     void flush() throws IOException {
         channel.force(false);
-        index.flush();
+        offsetIndex.flush();
+        timeIndex.flush();
     }
 
-    /** Called when a newer segment takes over appends: the index gives back its preallocated space. */
+    /**
+     * Called when a newer segment takes over appends: the time index gets its final entry and both
+     * indexes give back their preallocated space. Indexes never used since the segment was opened are
+     * neither mapped nor read.
+     */
     void onRolled() {
-        index.trimToEntries();
+        appendLargestTimestampEntry();
+        offsetIndex.trimToEntries();
+        timeIndex.trimToEntries();
     }
 
-    /** Closes the files; the data stays on disk. */
+    /**
+     * Closes the files; the data stays on disk. The time index gets its final entry, written to disk
+     * here, so that the next start finds the segment's largest timestamp.
+     */
     void close() throws IOException {
-        index.close();
+        appendLargestTimestampEntry();
+        timeIndex.flush();
+        offsetIndex.close();
+        timeIndex.close();
         channel.close();
     }
 
     /** Closes and deletes the files. */
     void delete() throws IOException {
         channel.close();
-        index.delete();
+        offsetIndex.delete();
+        timeIndex.delete();
         Files.deleteIfExists(logFile);
     }
 
@@ -362,8 +554,8 @@ public final class LogSegment {
      */
     void changeFileSuffixes(String oldSuffix, String newSuffix) throws IOException {
         logFile = renamed(logFile, oldSuffix, newSuffix);
-        OffsetIndex offsetIndex = index;
         offsetIndex.renameTo(renamedPath(offsetIndex.file(), oldSuffix, newSuffix));
+        timeIndex.renameTo(renamedPath(timeIndex.file(), oldSuffix, newSuffix));
     }
 
     private static Path renamed(Path file, String oldSuffix, String newSuffix) throws IOException {
@@ -408,9 +600,5 @@ public final class LogSegment {
 
     /** The result of reading one segment: where the fetch offset is, and the bytes to send. */
     record SegmentRead(LogOffsetMetadata fetchOffset, LogSlice slice) {
-    }
-
-    /** The largest batch max timestamp in a segment and the position of the first batch that has it (-1 if empty). */
-    record TimestampSummary(long maxTimestamp, int position) {
     }
 }

@@ -5,6 +5,7 @@ import io.vltava.common.time.Scheduler;
 import io.vltava.common.time.Time;
 import io.vltava.common.topic.TopicPartition;
 import io.vltava.storage.epoch.LeaderEpochCache;
+import io.vltava.storage.index.TimestampOffset;
 import io.vltava.storage.producer.BatchMetadata;
 import io.vltava.storage.producer.ProducerStateManager;
 import io.vltava.storage.record.BatchHeader;
@@ -224,6 +225,7 @@ public final class PartitionLog {
             long firstOffset = logEndOffset.offset();
             long nextOffset = firstOffset;
             long appendTime = current.timestampType() == TimestampType.LOG_APPEND_TIME ? time.milliseconds() : -1L;
+            long maxTimestamp = BatchHeader.NO_TIMESTAMP;
             for (int batch = start; batch < end; batch += BatchHeader.sizeInBytes(records, batch)) {
                 BatchHeader.setBaseOffset(records, batch, nextOffset);
                 BatchHeader.setPartitionLeaderEpoch(records, batch, leaderEpoch);
@@ -231,6 +233,7 @@ public final class PartitionLog {
                     BatchHeader.setLogAppendTime(records, batch, appendTime);
                 }
                 nextOffset = BatchHeader.lastOffset(records, batch) + 1;
+                maxTimestamp = Math.max(maxTimestamp, BatchHeader.maxTimestamp(records, batch));
             }
             int bytes = end - start;
             if (bytes > current.segmentBytes()) {
@@ -239,7 +242,7 @@ public final class PartitionLog {
             }
             LogSegment active = segments.lastEntry().getValue();
             try {
-                if (active.shouldRoll(bytes, nextOffset - 1, current.segmentBytes())) {
+                if (active.shouldRoll(bytes, nextOffset - 1, maxTimestamp, time.milliseconds(), current)) {
                     active = roll(firstOffset);
                 }
                 epochs.assign(leaderEpoch, firstOffset);
@@ -299,7 +302,7 @@ public final class PartitionLog {
 
     private LogSegment roll(long newBaseOffset) {
         LogSegment previous = segments.lastEntry().getValue();
-        LogSegment fresh = LogSegment.open(dir, newBaseOffset, config);
+        LogSegment fresh = LogSegment.open(dir, newBaseOffset, config, time);
         segments.put(newBaseOffset, fresh);
         previous.onRolled();
         producers.takeSnapshot(newBaseOffset);
@@ -380,18 +383,25 @@ public final class PartitionLog {
     }
 
     /**
-     * The first batch whose max timestamp is at least {@code timestamp}, looking only below the high
-     * watermark, or null. The caller finds the exact record inside it.
+     * The first batch at or above the log start offset whose max timestamp is at least
+     * {@code timestamp}, looking only below the high watermark, or null. The caller finds the exact
+     * record inside it. Segments whose largest timestamp is below {@code timestamp} are skipped without
+     * reading them; in the others the time index narrows the search.
      */
     public LogSlice firstBatchWithTimestampAtLeast(long timestamp) {
+        long start = logStartOffset;
+        long limit = highWatermark();
         try {
-            long limit = highWatermark();
-            for (LogSegment segment : segments.values()) {
+            Long first = segments.floorKey(start);
+            for (LogSegment segment : segments.tailMap(first == null ? segments.firstKey() : first, true).values()) {
                 if (segment.baseOffset() >= limit) {
                     return null;
                 }
-                if (segment.timestamps().maxTimestamp() >= timestamp) {
-                    return segment.firstBatchWithTimestampAtLeast(timestamp, limit);
+                if (segment.maxTimestampSoFar() >= timestamp) {
+                    LogSlice found = segment.firstBatchWithTimestampAtLeast(timestamp, start, limit);
+                    if (found != null) {
+                        return found;
+                    }
                 }
             }
             return null;
@@ -400,22 +410,43 @@ public final class PartitionLog {
         }
     }
 
-    /** The first batch holding the log's largest timestamp, or null for an empty log. */
+    /**
+     * The first batch holding the log's largest timestamp, or null when no batch has a timestamp. Each
+     * segment knows its largest timestamp (from its time index), so no batch is scanned but the one
+     * returned.
+     */
     public LogSlice batchWithMaxTimestamp() {
         try {
             LogSegment best = null;
-            LogSegment.TimestampSummary bestSummary = null;
+            TimestampOffset bestMax = new TimestampOffset(BatchHeader.NO_TIMESTAMP, -1L);
             for (LogSegment segment : segments.values()) {
-                LogSegment.TimestampSummary summary = segment.timestamps();
-                if (summary.position() >= 0 && (bestSummary == null || summary.maxTimestamp() > bestSummary.maxTimestamp())) {
+                TimestampOffset max = segment.maxTimestampAndOffset();
+                if (max.timestamp() > bestMax.timestamp()) {
                     best = segment;
-                    bestSummary = summary;
+                    bestMax = max;
                 }
             }
-            return best == null ? null : best.batchAt(bestSummary.position());
+            return best == null ? null : best.batchContaining(bestMax.offset());
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot read the log of " + topicPartition, e);
         }
+    }
+
+    /**
+     * Gives back the index mappings of inactive segments that no read used for {@code idleMs}; they are
+     * mapped again, transparently, on their next use. Meant to run now and then on a background thread,
+     * so that a broker with many partitions maps only the indexes it reads.
+     *
+     * @return the number of segments that gave back a mapping
+     */
+    public int releaseIdleIndexes(long nowMs, long idleMs) {
+        int released = 0;
+        for (LogSegment segment : segments.headMap(segments.lastKey(), false).values()) {
+            if (segment.releaseIndexesIfIdle(nowMs, idleMs)) {
+                released++;
+            }
+        }
+        return released;
     }
 
     /**
@@ -721,14 +752,14 @@ public final class PartitionLog {
         try {
             deleteTemporaryFiles();
             for (long baseOffset : segmentBaseOffsets()) {
-                segments.put(baseOffset, LogSegment.open(dir, baseOffset, config));
+                segments.put(baseOffset, LogSegment.open(dir, baseOffset, config, time));
             }
             if (segments.isEmpty()) {
                 long base = Math.max(0, checkpointedLogStart);
-                segments.put(base, LogSegment.open(dir, base, config));
+                segments.put(base, LogSegment.open(dir, base, config, time));
             }
             logStartOffset = Math.max(checkpointedLogStart, segments.firstKey());
-            boolean recovered = cleanShutdown ? checkIndexes() : recoverFrom(checkpointedRecoveryPoint);
+            boolean recovered = cleanShutdown ? checkIndexes(checkpointedRecoveryPoint) : recoverFrom(checkpointedRecoveryPoint);
             LogSegment active = segments.lastEntry().getValue();
             long nextOffset = active.readNextOffset();
             logEndOffset = new LogOffsetMetadata(nextOffset, active.baseOffset(), active.size());
@@ -751,12 +782,19 @@ public final class PartitionLog {
         }
     }
 
-    /** After a clean shutdown: trusts the segments, but rebuilds any index that does not fit its log. */
-    private boolean checkIndexes() throws IOException {
+    /**
+     * After a clean shutdown: trusts the segments, but rebuilds the indexes of a segment that lost an
+     * index file, and of one from the recovery point on (in practice the active one) whose indexes do not
+     * fit its log. Older segments' indexes are neither mapped nor read (Kafka's KAFKA-7283), so a broker
+     * with many segments starts quickly.
+     */
+    private boolean checkIndexes(long checkpointedRecoveryPoint) throws IOException {
+        long checkFrom = segments.floorKey(Math.max(checkpointedRecoveryPoint, segments.firstKey()));
         boolean recovered = false;
         for (LogSegment segment : segments.values()) {
-            if (!segment.indexLooksSane()) {
-                log.warn("Rebuilding the corrupt offset index of {}", segment);
+            boolean sane = segment.baseOffset() >= checkFrom ? segment.indexesLookSane() : segment.indexFilesLookSane();
+            if (!sane) {
+                log.warn("Rebuilding the corrupt or missing indexes of {}", segment);
                 segment.recover((batch, position) -> { });
                 recovered = true;
             }

@@ -209,6 +209,41 @@ class OffsetIndexTest {
     }
 
     @Test
+    void openingAnExistingIndexMapsNothingUntilItIsUsed() throws IOException {
+        OffsetIndex index = withEntries(newIndex(), BASE + 10, 100, BASE + 20, 200);
+        index.close();
+
+        OffsetIndex reopened = newIndex();
+        assertThat(reopened.isMapped()).isFalse();
+        assertThat(reopened.entries()).isEqualTo(2);
+        assertThat(reopened.isFull()).isFalse();
+        reopened.trimToEntries();
+        assertThat(reopened.isMapped()).as("trimming a file that already has the right length").isFalse();
+
+        assertThat(reopened.lookup(BASE + 25)).isEqualTo(new OffsetPosition(BASE + 20, 200));
+        assertThat(reopened.isMapped()).isTrue();
+        assertThat(Files.size(reopened.file())).isEqualTo(2L * OffsetIndex.ENTRY_SIZE);
+    }
+
+    @Test
+    void aReleasedIndexIsMappedAgainAndRenamesFollow() throws IOException {
+        OffsetIndex index = withEntries(newIndex(), BASE + 10, 100, BASE + 20, 200);
+        index.trimToEntries();
+        index.flush();
+        index.releaseIfIdle(0L, 1L);
+        assertThat(index.releaseIfIdle(5L, 1L)).isTrue();
+
+        Path renamed = dir.resolve("00000000000000001000.index.deleted");
+        index.renameTo(renamed);
+
+        assertThat(index.isMapped()).isFalse();
+        assertThat(index.lookup(BASE + 15)).isEqualTo(new OffsetPosition(BASE + 10, 100));
+        assertThat(index.lastOffset()).isEqualTo(BASE + 20);
+        assertThat(index.file()).isEqualTo(renamed);
+        assertThat(renamed).exists();
+    }
+
+    @Test
     void deleteRemovesTheFile() throws IOException {
         OffsetIndex index = withEntries(newIndex(), BASE + 1, 10);
 

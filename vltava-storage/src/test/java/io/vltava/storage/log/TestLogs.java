@@ -150,4 +150,74 @@ final class TestLogs {
             throw new UncheckedIOException(e);
         }
     }
+
+    /**
+     * Checks every {@code .timeindex} file in {@code dir} against its {@code .log}: timestamps strictly
+     * increase and offsets never decrease; each entry (T, O) names the last offset of a batch whose max
+     * timestamp is T while every batch before it has a smaller one; and the last entry holds the
+     * segment's largest timestamp (no entry when no batch has a timestamp). Call it on a closed log.
+     *
+     * @return the number of time index entries in all segments
+     */
+    static int checkTimeIndexesMatchLogs(Path dir) {
+        int total = 0;
+        for (Path indexFile : files(dir, LogSegment.TIME_INDEX_SUFFIX)) {
+            String name = indexFile.getFileName().toString();
+            long base = Long.parseLong(name.substring(0, name.length() - LogSegment.TIME_INDEX_SUFFIX.length()));
+            try {
+                ByteBuffer log = ByteBuffer.wrap(Files.readAllBytes(dir.resolve(LogSegment.fileName(base, LogSegment.LOG_SUFFIX))));
+                List<long[]> batches = new ArrayList<>();
+                long segmentMax = BatchHeader.NO_TIMESTAMP;
+                long offsetOfSegmentMax = -1;
+                for (int at = 0; at < log.limit(); at += BatchHeader.sizeInBytes(log, at)) {
+                    long maxTimestamp = BatchHeader.maxTimestamp(log, at);
+                    batches.add(new long[] {BatchHeader.lastOffset(log, at), maxTimestamp});
+                    if (maxTimestamp > segmentMax) {
+                        segmentMax = maxTimestamp;
+                        offsetOfSegmentMax = BatchHeader.lastOffset(log, at);
+                    }
+                }
+                ByteBuffer index = ByteBuffer.wrap(Files.readAllBytes(indexFile));
+                if (index.limit() % 12 != 0) {
+                    throw new AssertionError(indexFile + " has " + index.limit() + " bytes, not whole entries");
+                }
+                long previousTimestamp = Long.MIN_VALUE;
+                long previousOffset = -1;
+                for (int at = 0; at < index.limit(); at += 12) {
+                    long timestamp = index.getLong(at);
+                    long offset = base + index.getInt(at + 8);
+                    if (timestamp <= previousTimestamp || offset < previousOffset) {
+                        throw new AssertionError(indexFile + " entry " + at / 12 + " does not increase");
+                    }
+                    checkTimeIndexEntry(indexFile, batches, timestamp, offset);
+                    previousTimestamp = timestamp;
+                    previousOffset = offset;
+                    total++;
+                }
+                if (segmentMax >= 0 ? previousTimestamp != segmentMax || previousOffset != offsetOfSegmentMax : index.limit() > 0) {
+                    throw new AssertionError(indexFile + " ends at (" + previousTimestamp + ", " + previousOffset + ") but the largest timestamp is ("
+                            + segmentMax + ", " + offsetOfSegmentMax + ")");
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return total;
+    }
+
+    private static void checkTimeIndexEntry(Path indexFile, List<long[]> batches, long timestamp, long offset) {
+        for (long[] batch : batches) {
+            if (batch[0] == offset) {
+                if (batch[1] != timestamp) {
+                    throw new AssertionError(indexFile + " entry (" + timestamp + ", " + offset + ") but that batch has " + batch[1]);
+                }
+                return;
+            }
+            if (batch[1] >= timestamp) {
+                throw new AssertionError(indexFile + " entry (" + timestamp + ", " + offset + ") but batch " + batch[0] + " before it has "
+                        + batch[1]);
+            }
+        }
+        throw new AssertionError(indexFile + " entry (" + timestamp + ", " + offset + ") names no batch's last offset");
+    }
 }
