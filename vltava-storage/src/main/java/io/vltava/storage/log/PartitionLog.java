@@ -473,6 +473,10 @@ public final class PartitionLog {
                     // a deleted log.
                     return;
                 }
+                if (segments.get(segment.baseOffset()) != segment) {
+                    // Retention or the cleaner removed the segment meanwhile: nothing of it needs to be durable.
+                    continue;
+                }
                 markFailed("fsync failed: " + e);
                 throw e;
             } catch (IOException | UncheckedIOException e) {
@@ -759,12 +763,22 @@ public final class PartitionLog {
                 segments.put(base, LogSegment.open(dir, base, config, time));
             }
             logStartOffset = Math.max(checkpointedLogStart, segments.firstKey());
-            boolean recovered = cleanShutdown ? checkIndexes(checkpointedRecoveryPoint) : recoverFrom(checkpointedRecoveryPoint);
+            boolean recovered;
+            boolean truncated = false;
+            if (cleanShutdown) {
+                recovered = checkIndexes(checkpointedRecoveryPoint);
+            } else {
+                truncated = recoverFrom(checkpointedRecoveryPoint);
+                recovered = true;
+            }
             LogSegment active = segments.lastEntry().getValue();
             long nextOffset = active.readNextOffset();
             logEndOffset = new LogOffsetMetadata(nextOffset, active.baseOffset(), active.size());
             highWatermark = offsetMetadata(logStartOffset);
-            epochs.truncateFromEnd(nextOffset);
+            // Epochs starting beyond the end lost their batches. One starting exactly at the end lost its
+            // batches only if recovery cut some off; otherwise its leader has not written yet, and
+            // dropping it would make every start rewrite the checkpoint.
+            epochs.truncateFromEnd(truncated ? nextOffset : nextOffset + 1);
             rebuildProducerState(nextOffset);
             if (recovered) {
                 for (LogSegment segment : segments.values()) {
@@ -806,15 +820,17 @@ public final class PartitionLog {
      * After an unclean shutdown: validates every segment from the one holding the recovery point,
      * truncating a torn or corrupt tail and deleting the segments after it.
      *
-     * @return true (the log was recovered and must be fsynced before it is trusted)
+     * @return whether torn or invalid data was cut off
      */
     private boolean recoverFrom(long checkpointedRecoveryPoint) throws IOException {
         Long first = segments.floorKey(Math.max(checkpointedRecoveryPoint, segments.firstKey()));
         List<LogSegment> toRecover = new ArrayList<>(segments.tailMap(first, true).values());
+        boolean truncatedAny = false;
         for (int i = 0; i < toRecover.size(); i++) {
             LogSegment segment = toRecover.get(i);
             int truncated = segment.recover((batch, position) -> noteEpoch(batch));
             if (truncated > 0) {
+                truncatedAny = true;
                 log.warn("Recovered {}: truncated {} bytes of torn or invalid data", segment, truncated);
                 for (LogSegment later : toRecover.subList(i + 1, toRecover.size())) {
                     log.warn("Deleting {}, which followed the truncated data", later);
@@ -825,7 +841,7 @@ public final class PartitionLog {
             }
         }
         log.info("Recovered the log of {} from offset {} after an unclean shutdown", topicPartition, checkpointedRecoveryPoint);
-        return true;
+        return truncatedAny;
     }
 
     /**
