@@ -518,6 +518,14 @@ public final class LogSegment {
     }
 
     /**
+     * Writes only the segment's data to disk: enough for the active segment, whose indexes recovery
+     * rebuilds after a crash, since it starts from the recovery point's segment.
+     */
+    void flushData() throws IOException {
+        channel.force(false);
+    }
+
+    /**
      * Called when a newer segment takes over appends: the time index gets its final entry and both
      * indexes give back their preallocated space. Indexes never used since the segment was opened are
      * neither mapped nor read.

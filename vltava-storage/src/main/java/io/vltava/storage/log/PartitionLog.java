@@ -450,8 +450,9 @@ public final class PartitionLog {
     }
 
     /**
-     * Fsyncs the segments holding offsets below {@code upToOffset} and moves the recovery point there.
-     * A failed fsync fails the log for good: the data it covered may be gone from the page cache, and
+     * Fsyncs the segments holding offsets below {@code upToOffset} and moves the recovery point there:
+     * segments wholly below it with their indexes, the one it falls in (the active one, usually) only its
+     * data, since recovery rebuilds that segment's indexes. A failed fsync fails the log for good: the data it covered may be gone from the page cache, and
      * a later fsync that succeeds would not bring it back.
      */
     void flush(long upToOffset) throws IOException {
@@ -466,7 +467,13 @@ public final class PartitionLog {
         Collection<LogSegment> dirty = segments.subMap(firstKey == null ? Long.MIN_VALUE : firstKey, true, upToOffset, false).values();
         for (LogSegment segment : dirty) {
             try {
-                segment.flush();
+                Long next = segments.higherKey(segment.baseOffset());
+                if (next != null && next <= upToOffset) {
+                    segment.flush();
+                } else {
+                    // The recovery point stays inside this segment: a crash rebuilds its indexes from the log.
+                    segment.flushData();
+                }
             } catch (ClosedChannelException e) {
                 if (closed) {
                     // Closed while we fsynced: close() flushes everything itself, and closeWithoutFlush() is for
@@ -682,6 +689,7 @@ public final class PartitionLog {
             }
             try {
                 flush(logEndOffset());
+                segments.lastEntry().getValue().flush();
                 producers.takeSnapshot(logEndOffset());
                 producers.deleteOldSnapshots(PRODUCER_SNAPSHOTS_TO_KEEP);
             } catch (IOException | UncheckedIOException e) {
