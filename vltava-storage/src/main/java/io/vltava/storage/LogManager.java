@@ -5,6 +5,7 @@ import io.vltava.common.time.Time;
 import io.vltava.common.topic.TopicNames;
 import io.vltava.common.topic.TopicPartition;
 import io.vltava.storage.checkpoint.OffsetCheckpointFile;
+import io.vltava.storage.cleaner.LogCleaner;
 import io.vltava.storage.log.LogConfig;
 import io.vltava.storage.log.LogFlusher;
 import io.vltava.storage.log.PartitionLog;
@@ -75,6 +76,7 @@ public final class LogManager implements AutoCloseable {
     /** Deleted logs whose files are still open, waiting for their removal. */
     private final Set<PartitionLog> awaitingRemoval = ConcurrentHashMap.newKeySet();
     private final ScheduledExecutorService scheduler;
+    private final LogCleaner cleaner;
     private volatile boolean closed;
 
     private LogManager(LogManagerConfig config, Time time) {
@@ -85,6 +87,7 @@ public final class LogManager implements AutoCloseable {
             thread.setDaemon(true);
             return thread;
         });
+        this.cleaner = new LogCleaner(config.cleaner(), time, logs::values);
     }
 
     /**
@@ -101,6 +104,7 @@ public final class LogManager implements AutoCloseable {
             }
             manager.loadLogs(configFor);
             manager.schedule();
+            manager.cleaner.startup();
         } catch (RuntimeException e) {
             manager.abandon();
             throw e;
@@ -220,6 +224,7 @@ public final class LogManager implements AutoCloseable {
         if (removed == null) {
             return;
         }
+        cleaner.abortCleaning(removed);
         Path renamed = removed.dir().resolveSibling(tp + "." + UUID.randomUUID().toString().replace("-", "") + DELETE_SUFFIX);
         try {
             Files.move(removed.dir(), renamed);
@@ -326,6 +331,7 @@ public final class LogManager implements AutoCloseable {
             return;
         }
         closed = true;
+        cleaner.shutdown();
         stopScheduler();
         Set<Path> uncleanDirectories = new HashSet<>();
         for (PartitionLog partitionLog : logs.values()) {

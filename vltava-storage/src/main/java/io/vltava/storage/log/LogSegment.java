@@ -24,8 +24,9 @@ import java.nio.file.StandardOpenOption;
  * <p>Crash behaviour: bytes past the last fsync may be missing or torn after a crash; {@link #recover}
  * validates every batch, truncates at the first bad one and rebuilds the index.
  *
- * <p>Threading: appends and recovery under the owning log's lock; reads from any thread
- * (positional reads, a volatile size, an index whose entry count is published after its bytes).
+ * <p>Threading: appends and recovery under the owning log's lock (or on the cleaner thread that
+ * writes a {@code .cleaned} segment no log holds yet); reads from any thread (positional reads, a
+ * volatile size, an index whose entry count is published after its bytes).
  */
 public final class LogSegment {
 
@@ -33,6 +34,10 @@ public final class LogSegment {
     public static final String INDEX_SUFFIX = ".index";
     /** Added to the names of a segment's files once it is removed from its log and waits to be deleted. */
     public static final String DELETED_SUFFIX = ".deleted";
+    /** Added to the names of a segment the cleaner is writing; a crash leaves it incomplete, so loading deletes it. */
+    public static final String CLEANED_SUFFIX = ".cleaned";
+    /** Added to the names of a complete cleaned segment while it replaces the segments it was cleaned from. */
+    public static final String SWAP_SUFFIX = ".swap";
 
     private final long baseOffset;
     private volatile Path logFile;
@@ -59,11 +64,27 @@ public final class LogSegment {
 
     /** Opens the segment with this base offset in {@code dir}, creating empty files if there are none. */
     public static LogSegment open(Path dir, long baseOffset, LogConfig config) {
-        Path logFile = dir.resolve(fileName(baseOffset, LOG_SUFFIX));
+        return open(dir, baseOffset, config, "");
+    }
+
+    /**
+     * Creates an empty segment whose files end in {@code .cleaned} (replacing any left from an earlier
+     * attempt), for the cleaner to write; {@link PartitionLog#replaceSegments} swaps it into the log.
+     */
+    public static LogSegment openCleaned(Path dir, long baseOffset, LogConfig config) throws IOException {
+        Files.deleteIfExists(dir.resolve(fileName(baseOffset, LOG_SUFFIX + CLEANED_SUFFIX)));
+        Files.deleteIfExists(dir.resolve(fileName(baseOffset, INDEX_SUFFIX + CLEANED_SUFFIX)));
+        return open(dir, baseOffset, config, CLEANED_SUFFIX);
+    }
+
+    /** Opens the segment whose file names end in {@code fileSuffix} after the usual suffixes ("" for a live segment). */
+    static LogSegment open(Path dir, long baseOffset, LogConfig config, String fileSuffix) {
+        Path logFile = dir.resolve(fileName(baseOffset, LOG_SUFFIX + fileSuffix));
         try {
             boolean created = !Files.exists(logFile);
             FileChannel channel = FileChannel.open(logFile, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
-            OffsetIndex index = new OffsetIndex(dir.resolve(fileName(baseOffset, INDEX_SUFFIX)), baseOffset, config.segmentIndexBytes());
+            OffsetIndex index = new OffsetIndex(dir.resolve(fileName(baseOffset, INDEX_SUFFIX + fileSuffix)), baseOffset,
+                    config.segmentIndexBytes());
             LogSegment segment = new LogSegment(baseOffset, logFile, channel, index, config.indexIntervalBytes());
             if (created) {
                 segment.resetTimestamps();
@@ -111,7 +132,7 @@ public final class LogSegment {
      * its limit and left unchanged. A failed write is cut off again, so no partial batch stays behind
      * (if even that fails, the caller fails the log and the next start recovers it).
      */
-    void append(ByteBuffer batches) throws IOException {
+    public void append(ByteBuffer batches) throws IOException {
         int start = batches.position();
         int end = batches.limit();
         int filePosition = size;
@@ -181,7 +202,7 @@ public final class LogSegment {
     }
 
     /** The offset after the last batch, or the base offset when the segment is empty. */
-    long readNextOffset() throws IOException {
+    public long readNextOffset() throws IOException {
         OffsetIndex.OffsetPosition start = index.lookup(Long.MAX_VALUE);
         FileBatchReader reader = new FileBatchReader(channel, start.position(), size);
         long next = baseOffset;
@@ -270,6 +291,35 @@ public final class LogSegment {
         return null;
     }
 
+    /** The largest batch max timestamp in the segment, or -1 when it has no batch. */
+    public long largestTimestamp() throws IOException {
+        return timestamps().maxTimestamp();
+    }
+
+    /** The max timestamp of the segment's first batch, or -1 when it has none. */
+    public long firstBatchTimestamp() throws IOException {
+        FileBatchReader reader = new FileBatchReader(channel, 0, size);
+        return reader.next() ? BatchHeader.maxTimestamp(reader.header(), 0) : BatchHeader.NO_TIMESTAMP;
+    }
+
+    /**
+     * Copies bytes from {@code position} into {@code buffer}, until the buffer is full or the segment's
+     * complete batches end (the last batch copied may be cut short).
+     *
+     * @return the number of bytes copied
+     */
+    public int readInto(ByteBuffer buffer, int position) throws IOException {
+        int wanted = Math.min(buffer.remaining(), size - position);
+        if (wanted <= 0) {
+            return 0;
+        }
+        ByteBuffer target = buffer.duplicate();
+        target.limit(target.position() + wanted);
+        readFully(target, position);
+        buffer.position(target.position());
+        return wanted;
+    }
+
     /** The largest batch max timestamp in the segment and the batch holding it (scanned once, then kept up to date). */
     synchronized TimestampSummary timestamps() throws IOException {
         if (!timestampsKnown) {
@@ -341,7 +391,7 @@ public final class LogSegment {
     }
 
     /** Closes and deletes the files. */
-    void delete() throws IOException {
+    public void delete() throws IOException {
         channel.close();
         index.delete();
         Files.deleteIfExists(logFile);
