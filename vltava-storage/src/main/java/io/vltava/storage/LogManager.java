@@ -5,6 +5,7 @@ import io.vltava.common.time.Time;
 import io.vltava.common.topic.TopicNames;
 import io.vltava.common.topic.TopicPartition;
 import io.vltava.storage.checkpoint.OffsetCheckpointFile;
+import io.vltava.storage.cleaner.LogCleaner;
 import io.vltava.storage.log.LogConfig;
 import io.vltava.storage.log.LogFlusher;
 import io.vltava.storage.log.PartitionLog;
@@ -79,6 +80,7 @@ public final class LogManager implements AutoCloseable {
     /** Deleted logs whose files are still open, waiting for their removal. */
     private final Set<PartitionLog> awaitingRemoval = ConcurrentHashMap.newKeySet();
     private final ScheduledExecutorService scheduler;
+    private final LogCleaner cleaner;
     private volatile boolean closed;
 
     private LogManager(LogManagerConfig config, Time time) {
@@ -89,6 +91,7 @@ public final class LogManager implements AutoCloseable {
             thread.setDaemon(true);
             return thread;
         });
+        this.cleaner = new LogCleaner(config.cleaner(), time, logs::values);
     }
 
     /**
@@ -106,6 +109,7 @@ public final class LogManager implements AutoCloseable {
             manager.loadLogs(configFor);
             manager.checkFreeSpace();
             manager.schedule();
+            manager.cleaner.startup();
         } catch (RuntimeException e) {
             manager.abandon();
             throw e;
@@ -234,6 +238,7 @@ public final class LogManager implements AutoCloseable {
         if (removed == null) {
             return;
         }
+        cleaner.abortCleaning(removed);
         Path renamed = removed.dir().resolveSibling(tp + "." + UUID.randomUUID().toString().replace("-", "") + DELETE_SUFFIX);
         try {
             Files.move(removed.dir(), renamed);
@@ -417,6 +422,7 @@ public final class LogManager implements AutoCloseable {
             return;
         }
         closed = true;
+        cleaner.shutdown();
         stopScheduler();
         Set<Path> uncleanDirectories = new HashSet<>();
         for (PartitionLog partitionLog : logs.values()) {

@@ -62,13 +62,13 @@ public final class TopicConfigs {
     /** Every topic-level key. */
     public static final ConfigDef DEFINITION = new ConfigDef()
             .define(CLEANUP_POLICY, LIST, List.of(CLEANUP_POLICY_DELETE), Validator.listOf(CLEANUP_POLICY_DELETE, CLEANUP_POLICY_COMPACT),
-                    "How old log segments go: 'delete' by retention, 'compact' keeping the latest record per key, or both." + NOT_ENFORCED)
+                    "How old log segments go: 'delete' by retention, 'compact' keeping the latest record per key, or both.")
             .define(COMPRESSION_TYPE, STRING, "producer", Validator.oneOf("producer", "uncompressed", "gzip", "snappy", "lz4", "zstd"),
                     "Codec batches are stored with; 'producer' keeps each batch as the producer compressed it.")
             .define(COMPRESSION_GZIP_LEVEL, INT, -1, gzipLevel(), "Level used when the broker compresses with gzip.")
             .define(COMPRESSION_LZ4_LEVEL, INT, 9, Validator.between(1, 17), "Level used when the broker compresses with lz4.")
             .define(COMPRESSION_ZSTD_LEVEL, INT, 3, Validator.between(-131072, 22), "Level used when the broker compresses with zstd.")
-            .define(DELETE_RETENTION_MS, LONG, 86_400_000L, Validator.atLeast(0), "How long tombstones stay in a compacted topic." + NOT_ENFORCED)
+            .define(DELETE_RETENTION_MS, LONG, 86_400_000L, Validator.atLeast(0), "How long a tombstone stays in a compacted topic after the first cleaning that keeps it.")
             .define(FILE_DELETE_DELAY_MS, LONG, 60_000L, Validator.atLeast(0), "Delay before the files of a deleted log are removed from disk.")
             .define(FLUSH_MESSAGES, LONG, Long.MAX_VALUE, Validator.atLeast(1),
                     "Fsync the log after this many messages; 1 means a produce is acknowledged only once it is on disk.")
@@ -78,7 +78,7 @@ public final class TopicConfigs {
             .define(LEADER_REPLICATION_THROTTLED_REPLICAS, LIST, List.of(), "Replicas throttled as leaders." + NOT_ENFORCED)
             .define(LOCAL_RETENTION_BYTES, LONG, -2L, Validator.atLeast(-2), "Local retention by size with tiered storage." + NOT_ENFORCED)
             .define(LOCAL_RETENTION_MS, LONG, -2L, Validator.atLeast(-2), "Local retention by time with tiered storage." + NOT_ENFORCED)
-            .define(MAX_COMPACTION_LAG_MS, LONG, Long.MAX_VALUE, Validator.atLeast(1), "Longest a record may stay uncompacted." + NOT_ENFORCED)
+            .define(MAX_COMPACTION_LAG_MS, LONG, Long.MAX_VALUE, Validator.atLeast(1), "A log whose oldest uncleaned record is older than this is cleaned whatever its dirty ratio.")
             .define(MAX_MESSAGE_BYTES, INT, 1_048_588, Validator.atLeast(0), "Largest record batch the topic accepts, in bytes as sent.")
             .define(MESSAGE_TIMESTAMP_AFTER_MAX_MS, LONG, 3_600_000L, Validator.atLeast(0),
                     "How far in the future a CreateTime timestamp may be.")
@@ -86,8 +86,8 @@ public final class TopicConfigs {
                     "How far in the past a CreateTime timestamp may be.")
             .define(MESSAGE_TIMESTAMP_TYPE, STRING, "CreateTime", Validator.oneOf("CreateTime", "LogAppendTime"),
                     "Whose timestamp the log keeps: the producer's (CreateTime) or the broker's (LogAppendTime).")
-            .define(MIN_CLEANABLE_DIRTY_RATIO, DOUBLE, 0.5, Validator.between(0, 1), "Dirty share of a log that triggers compaction." + NOT_ENFORCED)
-            .define(MIN_COMPACTION_LAG_MS, LONG, 0L, Validator.atLeast(0), "Shortest time a record stays uncompacted." + NOT_ENFORCED)
+            .define(MIN_CLEANABLE_DIRTY_RATIO, DOUBLE, 0.5, Validator.between(0, 1), "Share of a compacted log not yet cleaned at which the cleaner cleans it.")
+            .define(MIN_COMPACTION_LAG_MS, LONG, 0L, Validator.atLeast(0), "Records younger than this (by their segment's newest timestamp) are not compacted yet.")
             .define(MIN_IN_SYNC_REPLICAS, INT, 1, Validator.atLeast(1), "Replicas that must have a write before acks=all succeeds.")
             .define(PREALLOCATE, BOOLEAN, false, "Preallocate segment files." + NOT_ENFORCED)
             .define(REMOTE_STORAGE_ENABLE, BOOLEAN, false, "Tiered storage for the topic; not supported.")

@@ -14,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
@@ -34,9 +35,10 @@ import java.util.concurrent.ThreadLocalRandom;
  * <p>Crash behaviour: bytes past the last fsync may be missing or torn after a crash; {@link #recover}
  * validates every batch, truncates at the first bad one and rebuilds both indexes.
  *
- * <p>Threading: appends, rolls and recovery under the owning log's lock; reads from any thread
- * (positional reads, a volatile size, indexes whose entry counts are published after their bytes, and a
- * largest timestamp published through volatile fields).
+ * <p>Threading: appends, rolls and recovery under the owning log's lock (or on the cleaner thread that
+ * writes a {@code .cleaned} segment no log holds yet); reads from any thread (positional reads, a volatile
+ * size, indexes whose entry counts are published after their bytes, and a largest timestamp published
+ * through volatile fields).
  */
 public final class LogSegment {
 
@@ -45,6 +47,10 @@ public final class LogSegment {
     public static final String TIME_INDEX_SUFFIX = ".timeindex";
     /** Added to the names of a segment's files once it is removed from its log and waits to be deleted. */
     public static final String DELETED_SUFFIX = ".deleted";
+    /** Added to the names of a segment the cleaner is writing; a crash leaves it incomplete, so loading deletes it. */
+    public static final String CLEANED_SUFFIX = ".cleaned";
+    /** Added to the names of a complete cleaned segment while it replaces the segments it was cleaned from. */
+    public static final String SWAP_SUFFIX = ".swap";
 
     /** Marks a timestamp not read yet from the time index or the first batch. */
     private static final long UNKNOWN = Long.MIN_VALUE;
@@ -96,13 +102,31 @@ public final class LogSegment {
      * Neither index is mapped or read; {@code time} dates the segment for rolling by age.
      */
     public static LogSegment open(Path dir, long baseOffset, LogConfig config, Time time) {
-        Path logFile = dir.resolve(fileName(baseOffset, LOG_SUFFIX));
+        return open(dir, baseOffset, config, time, "");
+    }
+
+    /**
+     * Creates an empty segment whose files end in {@code .cleaned} (replacing any left from an earlier
+     * attempt), for the cleaner to write; {@link PartitionLog#replaceSegments} swaps it into the log.
+     */
+    public static LogSegment openCleaned(Path dir, long baseOffset, LogConfig config) throws IOException {
+        for (String suffix : List.of(LOG_SUFFIX, INDEX_SUFFIX, TIME_INDEX_SUFFIX)) {
+            Files.deleteIfExists(dir.resolve(fileName(baseOffset, suffix + CLEANED_SUFFIX)));
+        }
+        return open(dir, baseOffset, config, Time.SYSTEM, CLEANED_SUFFIX);
+    }
+
+    /** Opens the segment whose file names end in {@code fileSuffix} after the usual suffixes ("" for a live segment). */
+    static LogSegment open(Path dir, long baseOffset, LogConfig config, Time time, String fileSuffix) {
+        Path logFile = dir.resolve(fileName(baseOffset, LOG_SUFFIX + fileSuffix));
         FileChannel channel = null;
         try {
             boolean created = !Files.exists(logFile);
             channel = FileChannel.open(logFile, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
-            OffsetIndex offsetIndex = new OffsetIndex(dir.resolve(fileName(baseOffset, INDEX_SUFFIX)), baseOffset, config.segmentIndexBytes());
-            TimeIndex timeIndex = new TimeIndex(dir.resolve(fileName(baseOffset, TIME_INDEX_SUFFIX)), baseOffset, config.segmentIndexBytes());
+            OffsetIndex offsetIndex = new OffsetIndex(dir.resolve(fileName(baseOffset, INDEX_SUFFIX + fileSuffix)), baseOffset,
+                    config.segmentIndexBytes());
+            TimeIndex timeIndex = new TimeIndex(dir.resolve(fileName(baseOffset, TIME_INDEX_SUFFIX + fileSuffix)), baseOffset,
+                    config.segmentIndexBytes());
             LogSegment segment = new LogSegment(baseOffset, logFile, channel, offsetIndex, timeIndex, config.indexIntervalBytes(),
                     randomRollJitter(config), time.milliseconds());
             if (created) {
@@ -195,7 +219,7 @@ public final class LogSegment {
     }
 
     /** The max timestamp of the first batch, read from its header once; NO_TIMESTAMP for an empty segment. */
-    private long firstBatchTimestamp() throws IOException {
+    public long firstBatchTimestamp() throws IOException {
         long known = rollingBasedTimestamp;
         if (known != UNKNOWN) {
             return known;
@@ -214,7 +238,7 @@ public final class LogSegment {
      * its limit and left unchanged. A failed write is cut off again, so no partial batch stays behind
      * (if even that fails, the caller fails the log and the next start recovers it).
      */
-    void append(ByteBuffer batches) throws IOException {
+    public void append(ByteBuffer batches) throws IOException {
         int start = batches.position();
         int end = batches.limit();
         int filePosition = size;
@@ -303,7 +327,7 @@ public final class LogSegment {
     }
 
     /** The offset after the last batch, or the base offset when the segment is empty. */
-    long readNextOffset() throws IOException {
+    public long readNextOffset() throws IOException {
         OffsetIndex.OffsetPosition start = offsetIndex.lookup(Long.MAX_VALUE);
         FileBatchReader reader = new FileBatchReader(channel, start.position(), size);
         long next = baseOffset;
@@ -420,9 +444,27 @@ public final class LogSegment {
      * The largest batch max timestamp in the segment, or the last-modified time of its {@code .log} file
      * when no batch has a timestamp: what time-based retention compares with {@code retention.ms}.
      */
-    long largestTimestamp() throws IOException {
+    public long largestTimestamp() throws IOException {
         long timestamp = maxTimestampSoFar();
         return timestamp >= 0 ? timestamp : Files.getLastModifiedTime(logFile).toMillis();
+    }
+
+    /**
+     * Copies bytes from {@code position} into {@code buffer}, until the buffer is full or the segment's
+     * complete batches end (the last batch copied may be cut short).
+     *
+     * @return the number of bytes copied
+     */
+    public int readInto(ByteBuffer buffer, int position) throws IOException {
+        int wanted = Math.min(buffer.remaining(), size - position);
+        if (wanted <= 0) {
+            return 0;
+        }
+        ByteBuffer target = buffer.duplicate();
+        target.limit(target.position() + wanted);
+        readFully(target, position);
+        buffer.position(target.position());
+        return wanted;
     }
 
     /**
@@ -549,7 +591,7 @@ public final class LogSegment {
     }
 
     /** Closes and deletes the files. */
-    void delete() throws IOException {
+    public void delete() throws IOException {
         channel.close();
         offsetIndex.delete();
         timeIndex.delete();

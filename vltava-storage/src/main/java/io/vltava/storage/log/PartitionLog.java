@@ -16,6 +16,7 @@ import java.nio.channels.ClosedChannelException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -38,9 +39,9 @@ import org.slf4j.LoggerFactory;
  * <p>Offsets: {@code logStartOffset <= highWatermark <= logEndOffset}; everything below the
  * {@code recoveryPoint} has been fsynced and is trusted after a crash.
  *
- * <p>Threading: appends, rolls and loading take the log's lock; reads take none (they use
- * the volatile offsets and the segments' own thread-safe reads); {@link #flush} runs on the flusher
- * thread.
+ * <p>Threading: appends, rolls, loading and the cleaner's segment swaps take the log's lock; reads
+ * take none (they use the volatile offsets and the segments' own thread-safe reads, and a segment
+ * swapped out stays open until its files are removed); {@link #flush} runs on the flusher thread.
  */
 public final class PartitionLog {
 
@@ -194,9 +195,89 @@ public final class PartitionLog {
         return segments.size();
     }
 
-    /** The segments, oldest first, as they are now. */
-    List<LogSegment> segments() {
+    /** The log's segments at this moment, oldest first; the last one is the active segment. */
+    public List<LogSegment> logSegments() {
         return List.copyOf(segments.values());
+    }
+
+    /** For each idempotent producer the log remembers, the last offset of its last batch (the cleaner keeps that batch). */
+    public Map<Long, Long> lastBatchOffsetsOfProducers() {
+        lock.lock();
+        try {
+            return producers.lastBatchOffsets();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Swaps a segment the cleaner wrote in for the segments it was cleaned from: the {@code .cleaned}
+     * files are fsynced and renamed to {@code .swap}; the replaced segments leave the map and their
+     * files are renamed to {@code .deleted} (removed after {@code file.delete.delay.ms}, so that reads
+     * holding them can finish); then the swap files take their final names. The new segment enters the
+     * map before the old ones leave it, so a lock-free reader always finds the records. A crash at any
+     * step is completed when the log is next loaded.
+     *
+     * @param cleaned  a segment from {@link LogSegment#openCleaned} whose base offset is that of the first replaced
+     *                 segment; the log takes it over, and deletes it if it is not swapped in
+     * @param replaced consecutive inactive segments of this log, oldest first, whose kept records {@code cleaned} holds
+     * @return false, with the log unchanged, if the log is closed or failed or no longer holds all of {@code replaced}
+     */
+    public boolean replaceSegments(LogSegment cleaned, List<LogSegment> replaced) throws IOException {
+        if (replaced.isEmpty() || replaced.get(0).baseOffset() != cleaned.baseOffset()) {
+            discard(cleaned);
+            throw new IllegalArgumentException("The cleaned segment " + cleaned + " does not start where " + replaced + " does");
+        }
+        try {
+            cleaned.onRolled();
+            cleaned.flush();
+        } catch (IOException | UncheckedIOException e) {
+            discard(cleaned);
+            throw e;
+        }
+        lock.lock();
+        try {
+            if (closed || failure != null || !holdsInactive(replaced)) {
+                discard(cleaned);
+                return false;
+            }
+            try {
+                cleaned.changeFileSuffixes(LogSegment.CLEANED_SUFFIX, LogSegment.SWAP_SUFFIX);
+                AtomicFile.fsyncDirectory(dir);
+                segments.put(cleaned.baseOffset(), cleaned);
+                for (LogSegment old : replaced.subList(1, replaced.size())) {
+                    segments.remove(old.baseOffset(), old);
+                }
+                deleteSegmentFiles(replaced);
+                cleaned.changeFileSuffixes(LogSegment.SWAP_SUFFIX, "");
+                AtomicFile.fsyncDirectory(dir);
+            } catch (IOException | UncheckedIOException e) {
+                markFailed("cannot swap in the cleaned segment " + cleaned + ": " + e.getMessage());
+                throw e;
+            }
+            log.debug("Swapped {} in for {} in {}", cleaned, replaced, topicPartition);
+            return true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private static void discard(LogSegment cleaned) {
+        try {
+            cleaned.delete();
+        } catch (IOException e) {
+            log.warn("Cannot delete the cleaned segment {}, which was not swapped in: {}", cleaned, e.toString());
+        }
+    }
+
+    private boolean holdsInactive(List<LogSegment> candidates) {
+        LogSegment active = segments.lastEntry().getValue();
+        for (LogSegment segment : candidates) {
+            if (segment == active || segments.get(segment.baseOffset()) != segment) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**
@@ -340,7 +421,10 @@ public final class PartitionLog {
                 if (read != null) {
                     return new LogReadInfo(read.fetchOffset(), read.slice(), hw.offset(), start, end.offset());
                 }
-                entry = segments.higherEntry(entry.getKey());
+                Map.Entry<Long, LogSegment> next = segments.higherEntry(entry.getKey());
+                // If the cleaner swapped a merged segment in for this one meanwhile, the next entry may skip
+                // records the merged segment holds: look again from the start offset.
+                entry = segments.get(entry.getKey()) == segment ? next : segments.floorEntry(startOffset);
             }
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot read the log of " + topicPartition, e);
@@ -763,6 +847,7 @@ public final class PartitionLog {
         lock.lock();
         try {
             deleteTemporaryFiles();
+            completeSwaps();
             for (long baseOffset : segmentBaseOffsets()) {
                 segments.put(baseOffset, LogSegment.open(dir, baseOffset, config, time));
             }
@@ -899,12 +984,76 @@ public final class PartitionLog {
         return offsets;
     }
 
-    /** Removes files a crash left behind: half-written small files, and segments deleted but not yet removed. */
+    /**
+     * Removes files a crash left behind: half-written small files, segments deleted but not yet removed,
+     * and segments the cleaner had not finished writing.
+     */
     private void deleteTemporaryFiles() throws IOException {
-        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "*{" + AtomicFile.TMP_SUFFIX + "," + LogSegment.DELETED_SUFFIX + "}")) {
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir,
+                "*{" + AtomicFile.TMP_SUFFIX + "," + LogSegment.DELETED_SUFFIX + "," + LogSegment.CLEANED_SUFFIX + "}")) {
             for (Path file : files) {
                 Files.deleteIfExists(file);
             }
+        }
+    }
+
+    /**
+     * Finishes the swaps a crash interrupted (see {@link #replaceSegments}): a {@code .log.swap} file is a
+     * complete, fsynced cleaned segment, so the segments whose base offsets lie in its offset range are
+     * deleted and it takes its final name. Other {@code .swap} files whose log file already took its final
+     * name are renamed too, unless a file of that name exists.
+     */
+    private void completeSwaps() throws IOException {
+        List<Path> swaps = new ArrayList<>();
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "*" + LogSegment.SWAP_SUFFIX)) {
+            files.forEach(swaps::add);
+        }
+        if (swaps.isEmpty()) {
+            return;
+        }
+        swaps.sort(null);
+        String logSwapSuffix = LogSegment.LOG_SUFFIX + LogSegment.SWAP_SUFFIX;
+        for (Path file : swaps) {
+            String name = file.getFileName().toString();
+            if (name.endsWith(logSwapSuffix)) {
+                try {
+                    completeSwap(Long.parseLong(name.substring(0, name.length() - logSwapSuffix.length())));
+                } catch (NumberFormatException e) {
+                    log.warn("Ignoring unexpected file {}", file);
+                }
+            }
+        }
+        for (Path file : swaps) {
+            if (Files.exists(file)) {
+                String name = file.getFileName().toString();
+                Path target = file.resolveSibling(name.substring(0, name.length() - LogSegment.SWAP_SUFFIX.length()));
+                if (Files.exists(target)) {
+                    Files.delete(file);
+                } else {
+                    Files.move(file, target, StandardCopyOption.ATOMIC_MOVE);
+                }
+            }
+        }
+        AtomicFile.fsyncDirectory(dir);
+    }
+
+    private void completeSwap(long baseOffset) throws IOException {
+        LogSegment swap = LogSegment.open(dir, baseOffset, config, time, LogSegment.SWAP_SUFFIX);
+        try {
+            if (!swap.indexesLookSane()) {
+                swap.recover((batch, position) -> { });
+            }
+            long end = Math.max(swap.readNextOffset(), baseOffset + 1);
+            for (long replaced : segmentBaseOffsets()) {
+                if (replaced >= baseOffset && replaced < end) {
+                    LogSegment.open(dir, replaced, config).delete();
+                }
+            }
+            swap.changeFileSuffixes(LogSegment.SWAP_SUFFIX, "");
+            log.info("Completed the swap of the cleaned segment at {} in {}, replacing the segments in [{}, {})", baseOffset,
+                    topicPartition, baseOffset, end);
+        } finally {
+            swap.close();
         }
     }
 

@@ -48,6 +48,11 @@ final class ProducerStateEntry {
         return last == null ? -1 : last.lastSequence();
     }
 
+    /** The last remembered batch, or null when none is. */
+    BatchMetadata lastBatch() {
+        return batches.peekLast();
+    }
+
     /** The remembered batch with exactly these sequences, or null. */
     BatchMetadata find(int firstSequence, int lastSequence) {
         for (BatchMetadata batch : batches) {

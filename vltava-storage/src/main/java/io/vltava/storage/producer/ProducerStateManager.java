@@ -108,6 +108,18 @@ public final class ProducerStateManager {
         producers.computeIfAbsent(producerId, id -> new ProducerStateEntry(id, epoch)).add(epoch, batch);
     }
 
+    /** For each remembered producer, the last offset of its last batch. */
+    public Map<Long, Long> lastBatchOffsets() {
+        Map<Long, Long> offsets = new HashMap<>();
+        for (ProducerStateEntry entry : producers.values()) {
+            BatchMetadata last = entry.lastBatch();
+            if (last != null) {
+                offsets.put(entry.producerId(), last.lastOffset());
+            }
+        }
+        return offsets;
+    }
+
     /** Forgets producers whose last write is older than {@code expirationMs}. */
     public int removeExpired(long nowMs, long expirationMs) {
         int before = producers.size();

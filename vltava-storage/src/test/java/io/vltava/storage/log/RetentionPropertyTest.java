@@ -149,8 +149,8 @@ class RetentionPropertyTest {
         if (log.segmentCount() < 2) {
             return;
         }
-        LogSegment oldest = log.segments().get(0);
-        long nextBase = log.segments().get(1).baseOffset();
+        LogSegment oldest = log.logSegments().get(0);
+        long nextBase = log.logSegments().get(1).baseOffset();
         boolean pinnedByHighWatermark = nextBase > log.highWatermark();
         boolean keptBySize = config.retentionBytes() < 0 || log.sizeInBytes() - oldest.size() < config.retentionBytes();
         boolean keptByTime = config.retentionMs() < 0 || oldest.largestTimestamp() >= time.milliseconds() - config.retentionMs();

@@ -21,36 +21,36 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
-/** Shared set-up for the log tests. */
-final class TestLogs {
+/** Shared set-up for the log tests (and the cleaner's). */
+public final class TestLogs {
 
-    static final TopicPartition TP = new TopicPartition("orders", 0);
-    static final UUID TOPIC_ID = new UUID(0x1234_5678_9abc_def0L, 0x0fed_cba9_8765_4321L);
+    public static final TopicPartition TP = new TopicPartition("orders", 0);
+    public static final UUID TOPIC_ID = new UUID(0x1234_5678_9abc_def0L, 0x0fed_cba9_8765_4321L);
 
     /**
      * Kafka's defaults with a small index interval (so that short logs have index entries) and a small
      * index, so that tests do not map 10 MB per segment.
      */
-    static final LogConfig CONFIG = LogConfig.builder().segmentBytes(1024 * 1024).segmentIndexBytes(64 * 1024)
+    public static final LogConfig CONFIG = LogConfig.builder().segmentBytes(1024 * 1024).segmentIndexBytes(64 * 1024)
             .indexIntervalBytes(256).fileDeleteDelayMs(0L).build();
 
     /** Runs background tasks at once, on the caller's thread, whatever their delay. */
-    static final Scheduler NO_DELAY = (task, delayMs) -> task.run();
+    public static final Scheduler NO_DELAY = (task, delayMs) -> task.run();
 
     private TestLogs() {
     }
 
-    static PartitionLog open(Path dir, LogConfig config, Time time, LogFlusher flusher) {
+    public static PartitionLog open(Path dir, LogConfig config, Time time, LogFlusher flusher) {
         return PartitionLog.open(TP, dir, TOPIC_ID, config, 0L, 0L, true, time, flusher, NO_DELAY);
     }
 
     /** Opens the log as after a crash: nothing below offset 0 is trusted. */
-    static PartitionLog openAfterCrash(Path dir, LogConfig config, Time time, LogFlusher flusher) {
+    public static PartitionLog openAfterCrash(Path dir, LogConfig config, Time time, LogFlusher flusher) {
         return PartitionLog.open(TP, dir, TOPIC_ID, config, 0L, 0L, false, time, flusher, NO_DELAY);
     }
 
     /** Reads every batch from {@code from} to the log end, segment by segment. */
-    static byte[] readAll(PartitionLog log, long from) {
+    public static byte[] readAll(PartitionLog log, long from) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         long next = from;
         while (next < log.logEndOffset()) {
@@ -68,7 +68,7 @@ final class TestLogs {
     }
 
     /** The segment files with this suffix in {@code dir}, sorted by name (that is, by base offset). */
-    static List<Path> files(Path dir, String suffix) {
+    public static List<Path> files(Path dir, String suffix) {
         List<Path> files = new ArrayList<>();
         try (DirectoryStream<Path> stream = Files.newDirectoryStream(dir, "*" + suffix)) {
             stream.forEach(files::add);
@@ -91,7 +91,7 @@ final class TestLogs {
      *
      * @return the number of index entries in all segments
      */
-    static int checkIndexesMatchLogs(Path dir) {
+    public static int checkIndexesMatchLogs(Path dir) {
         int total = 0;
         for (Path indexFile : files(dir, LogSegment.INDEX_SUFFIX)) {
             String name = indexFile.getFileName().toString();
