@@ -86,11 +86,11 @@ class RetentionIT {
         produce(tp.topic(), 3000, anHourAgo);
         produce(tp.topic(), 100, null);
 
-        // 3 MiB in segments of 1 MiB: every segment but the last holds only records an hour old, the
-        // last also the new ones.
-        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(segmentFiles(tp.topic())).isEqualTo(1));
+        // 3 MiB in segments of 1 MiB: every segment holding only records an hour old goes; the one or two
+        // holding the 100 new records stay.
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(segmentFiles(tp.topic())).isLessThanOrEqualTo(2));
         long earliest = earliest(tp);
-        assertThat(earliest).isGreaterThan(0).isLessThanOrEqualTo(3000);
+        assertThat(earliest).isGreaterThanOrEqualTo(1000).isLessThanOrEqualTo(3000);
         await().atMost(Duration.ofSeconds(30)).until(() -> {
             try (Stream<Path> files = Files.list(broker.dataDir().resolve(tp.topic() + "-0"))) {
                 return files.noneMatch(file -> file.getFileName().toString().endsWith(".deleted"));
