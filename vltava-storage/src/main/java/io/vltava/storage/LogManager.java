@@ -72,6 +72,8 @@ public final class LogManager implements AutoCloseable {
     /** Inactive segments' indexes unused for this long are unmapped; the next read maps them again. */
     private static final long INDEX_IDLE_MS = 10 * 60_000L;
     private static final long INDEX_IDLE_CHECK_MS = 60_000L;
+    /** Logs closed at once at shutdown. */
+    private static final int CLOSE_THREADS = 8;
 
     private final LogManagerConfig config;
     private final Time time;
@@ -424,12 +426,7 @@ public final class LogManager implements AutoCloseable {
         closed = true;
         cleaner.shutdown();
         stopScheduler();
-        Set<Path> uncleanDirectories = new HashSet<>();
-        for (PartitionLog partitionLog : logs.values()) {
-            if (!partitionLog.close()) {
-                uncleanDirectories.add(partitionLog.dir().getParent());
-            }
-        }
+        Set<Path> uncleanDirectories = closeLogs();
         for (PartitionLog deleted : awaitingRemoval) {
             deleted.closeWithoutFlush();
         }
@@ -450,6 +447,41 @@ public final class LogManager implements AutoCloseable {
         }
         releaseDirectories();
         log.info("Closed {} logs", logs.size());
+    }
+
+    /**
+     * Closes every log, several at a time (closing mostly waits for fsyncs).
+     *
+     * @return the directories holding a log that did not close cleanly
+     */
+    private Set<Path> closeLogs() {
+        Set<Path> unclean = ConcurrentHashMap.newKeySet();
+        ExecutorService pool = Executors.newFixedThreadPool(CLOSE_THREADS);
+        try {
+            List<Callable<Void>> closes = new ArrayList<>();
+            for (PartitionLog partitionLog : logs.values()) {
+                closes.add(() -> {
+                    if (!partitionLog.close()) {
+                        unclean.add(partitionLog.dir().getParent());
+                    }
+                    return null;
+                });
+            }
+            for (Future<Void> closed : pool.invokeAll(closes)) {
+                try {
+                    closed.get();
+                } catch (ExecutionException e) {
+                    log.error("Closing a log failed", e.getCause());
+                    unclean.addAll(directories.keySet());
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            unclean.addAll(directories.keySet());
+        } finally {
+            pool.shutdownNow();
+        }
+        return unclean;
     }
 
     private void stopScheduler() {

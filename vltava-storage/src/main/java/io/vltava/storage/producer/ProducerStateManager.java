@@ -48,6 +48,8 @@ public final class ProducerStateManager {
 
     private final Path dir;
     private final Map<Long, ProducerStateEntry> producers = new HashMap<>();
+    /** The offset of the snapshot that holds the current state exactly, or -1 after any change. */
+    private long unchangedSince = -1;
 
     public ProducerStateManager(Path dir) {
         this.dir = dir;
@@ -106,6 +108,7 @@ public final class ProducerStateManager {
         BatchMetadata batch = new BatchMetadata(BatchHeader.lastSequence(buffer, at), BatchHeader.lastOffset(buffer, at),
                 BatchHeader.lastOffsetDelta(buffer, at), BatchHeader.maxTimestamp(buffer, at));
         producers.computeIfAbsent(producerId, id -> new ProducerStateEntry(id, epoch)).add(epoch, batch);
+        unchangedSince = -1;
     }
 
     /** For each remembered producer, the last offset of its last batch. */
@@ -123,12 +126,20 @@ public final class ProducerStateManager {
     /** Forgets producers whose last write is older than {@code expirationMs}. */
     public int removeExpired(long nowMs, long expirationMs) {
         int before = producers.size();
-        producers.values().removeIf(entry -> nowMs - entry.lastTimestamp() >= expirationMs);
+        if (producers.values().removeIf(entry -> nowMs - entry.lastTimestamp() >= expirationMs)) {
+            unchangedSince = -1;
+        }
         return before - producers.size();
     }
 
-    /** Writes a snapshot of the current state as of {@code offset} and fsyncs it. */
+    /**
+     * Writes a snapshot of the current state as of {@code offset} and fsyncs it; skipped when the snapshot
+     * at that offset already holds this state (an idle log closed again after a restart).
+     */
     public void takeSnapshot(long offset) {
+        if (offset == unchangedSince && Files.exists(snapshotFile(offset))) {
+            return;
+        }
         int size = SNAPSHOT_HEADER_BYTES;
         for (ProducerStateEntry entry : producers.values()) {
             size += ENTRY_HEADER_BYTES + entry.batchCount() * BATCH_BYTES;
@@ -148,6 +159,7 @@ public final class ProducerStateManager {
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot write producer snapshot " + file, e);
         }
+        unchangedSince = offset;
     }
 
     /**
@@ -158,6 +170,7 @@ public final class ProducerStateManager {
      */
     public long loadLatestSnapshot(long maxOffset) {
         producers.clear();
+        unchangedSince = -1;
         TreeMap<Long, Path> snapshots = listSnapshots();
         for (Map.Entry<Long, Path> above : snapshots.tailMap(maxOffset, false).entrySet()) {
             deleteQuietly(above.getValue());
@@ -167,6 +180,7 @@ public final class ProducerStateManager {
             Map.Entry<Long, Path> candidate = newestFirst.next();
             try {
                 read(candidate.getValue());
+                unchangedSince = candidate.getKey();
                 return candidate.getKey();
             } catch (IOException | RuntimeException e) {
                 log.warn("Deleting unreadable producer snapshot {}: {}", candidate.getValue(), e.toString());

@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -50,6 +51,26 @@ class ProducerStateManagerTest {
             return files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(ProducerStateManager.SNAPSHOT_SUFFIX)).sorted()
                     .toList();
         }
+    }
+
+    @Test
+    void aSnapshotOfUnchangedStateIsNotWrittenAgain() throws IOException {
+        ProducerStateManager manager = new ProducerStateManager(dir);
+        appended(manager, PID, EPOCH, 0, 5);
+        manager.takeSnapshot(5);
+        Path file = dir.resolve(String.format("%020d.snapshot", 5));
+        FileTime marker = FileTime.fromMillis(0);
+        Files.setLastModifiedTime(file, marker);
+
+        manager.takeSnapshot(5);
+        ProducerStateManager reloaded = new ProducerStateManager(dir);
+        reloaded.loadLatestSnapshot(5);
+        reloaded.takeSnapshot(5);
+        assertThat(Files.getLastModifiedTime(file)).isEqualTo(marker);
+
+        appended(reloaded, PID, EPOCH, 5, 1);
+        reloaded.takeSnapshot(5);
+        assertThat(Files.getLastModifiedTime(file)).isNotEqualTo(marker);
     }
 
     @Test
