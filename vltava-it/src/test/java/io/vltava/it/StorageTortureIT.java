@@ -63,6 +63,7 @@ class StorageTortureIT {
         ConcurrentMap<String, Acked> retained = new ConcurrentHashMap<>();
         ConcurrentMap<String, Acked> compacted = new ConcurrentHashMap<>();
         int damaged = 0;
+        Map<String, Integer> events = new HashMap<>();
         try (BrokerProcess broker = BrokerProcess.start(BrokerProcess.repositoryRoot(), List.of("log.flush.interval.messages=1",
                 "log.retention.check.interval.ms=100", "log.segment.delete.delay.ms=0", "log.cleaner.backoff.ms=100"))) {
             try (Admin admin = KafkaClients.admin(broker.bootstrapServers())) {
@@ -78,6 +79,7 @@ class StorageTortureIT {
                 Thread producer = new Thread(produce(broker.bootstrapServers(), round, running, retained, compacted), "torture-producer");
                 producer.start();
                 TimeUnit.MILLISECONDS.sleep(500 + random.nextInt(2500));
+                count(broker.output(), events);
                 broker.kill();
                 running.set(false);
                 producer.join(30_000);
@@ -92,8 +94,20 @@ class StorageTortureIT {
             }
             verifyRetained(broker.bootstrapServers(), retained);
             verifyCompacted(broker.bootstrapServers(), compacted);
-            System.out.printf("StorageTortureIT (seed %d): %d SIGKILLs, %d torn tails, %d + %d acknowledged records checked%n", seed, rounds,
-                    damaged, retained.size(), compacted.size());
+            count(broker.output(), events);
+            System.out.printf("StorageTortureIT (seed %d): %d SIGKILLs, %d torn tails, %d + %d acknowledged records checked; the broker logged %s%n",
+                    seed, rounds, damaged, retained.size(), compacted.size(), events);
+        }
+    }
+
+    /** Counts the storage events a broker logged in one run: cleanings, retention deletions, recoveries, truncations. */
+    private static void count(List<String> output, Map<String, Integer> events) {
+        for (String line : output) {
+            for (String event : List.of("Cleaned", "Deleting", "Recovered the log", "truncated", "Completed the swap")) {
+                if (line.contains(event)) {
+                    events.merge(event, 1, Integer::sum);
+                }
+            }
         }
     }
 
