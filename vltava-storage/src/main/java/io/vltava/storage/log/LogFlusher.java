@@ -1,9 +1,7 @@
 package io.vltava.storage.log;
 
 import java.io.IOException;
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
@@ -13,21 +11,25 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Group commit for one log directory: fsyncs logs off the request threads and lets every append that
- * arrived while one round of fsyncs ran share the next round.
+ * Group commit for one log directory: fsyncs logs off the request threads, each log continuously and
+ * independently of the others, and lets every append that arrives while its log is being fsynced share
+ * that log's next fsync.
  *
- * <p>An append that must be durable asks for a flush of its log up to its end offset and gets that
- * log's future for the next round; all requests made before the round starts are served by it, each
- * log fsynced once, whatever the number of requests. So with {@code flush.messages=1} the cost of
- * durability is one fsync per log per round, not one per batch. The logs of a round are fsynced in
- * parallel (up to {@value #SYNC_THREADS} at once), so that the file system can commit them together
- * and a round takes about one fsync, not one per log. Each log's future completes as soon as that log
- * is durable, on its own outcome: one failing log does not fail the appends of the others.
+ * <p>An append that must be durable asks for a flush of its log up to its end offset and gets the
+ * future of that log's next fsync. If the log is not being fsynced, that fsync starts at once; if it
+ * is, the next one starts as soon as the running one returns, covering every request made meanwhile,
+ * whatever their number. So with {@code flush.messages=1} the cost of durability is one fsync per log
+ * per fsync latency, not one per batch, and an append waits for at most the end of the running fsync
+ * plus one more. Logs do not wait for each other: there are no rounds, and up to
+ * {@value #SYNC_THREADS} logs are fsynced at once, so that the file system can commit them together.
+ * Each future completes on its own log's outcome: one failing log does not fail the appends of the
+ * others.
  *
- * <p>Threading: {@link #flush} from any thread; rounds are run one after another by the flusher's own
- * thread, which fsyncs a lone log itself and hands the logs of a bigger round to its sync threads;
- * the futures complete on whichever of those fsynced the log. A log is never fsynced by two threads at
- * once.
+ * <p>Threading: {@link #flush} and {@link #close} from any thread; fsyncs run on the flusher's sync
+ * threads, at most one at a time per log. A finished fsync hands the log's next fsync, if one was asked
+ * for, to another sync thread before it completes its own future, so the callbacks of an acknowledged
+ * append (the high watermark, the produce response) never delay the log's next fsync; futures complete
+ * on the sync thread that fsynced the log.
  */
 public final class LogFlusher implements AutoCloseable {
 
@@ -36,10 +38,9 @@ public final class LogFlusher implements AutoCloseable {
     static final int SYNC_THREADS = 8;
 
     private final Object monitor = new Object();
-    private final Thread thread;
     private final ExecutorService syncThreads;
-    private Map<PartitionLog, Long> pending = new HashMap<>();
-    private Map<PartitionLog, CompletableFuture<Void>> waiting = new HashMap<>();
+    /** The logs being fsynced, with what was asked of them since their running fsync started. */
+    private final Map<PartitionLog, Requests> active = new HashMap<>();
     private boolean closed;
 
     public LogFlusher(String name) {
@@ -49,9 +50,6 @@ public final class LogFlusher implements AutoCloseable {
             sync.setDaemon(true);
             return sync;
         });
-        this.thread = new Thread(this::run, name);
-        this.thread.setDaemon(true);
-        this.thread.start();
     }
 
     /** Asks for {@code log} to be durable up to {@code upToOffset} (exclusive); the future completes when it is. */
@@ -60,30 +58,62 @@ public final class LogFlusher implements AutoCloseable {
             if (closed) {
                 return CompletableFuture.failedFuture(new IOException("The log flusher is closed"));
             }
-            pending.merge(partitionLog, upToOffset, Math::max);
-            monitor.notifyAll();
-            return waiting.computeIfAbsent(partitionLog, ignored -> new CompletableFuture<>());
+            Requests requests = active.get(partitionLog);
+            if (requests == null) {
+                CompletableFuture<Void> durable = new CompletableFuture<>();
+                active.put(partitionLog, new Requests());
+                start(partitionLog, upToOffset, durable);
+                return durable;
+            }
+            requests.upToOffset = Math.max(requests.upToOffset, upToOffset);
+            if (requests.durable == null) {
+                requests.durable = new CompletableFuture<>();
+            }
+            return requests.durable;
         }
     }
 
-    private void run() {
+    /** Runs one fsync of {@code log} on a sync thread; called holding the monitor, with the log active. */
+    private void start(PartitionLog partitionLog, long upToOffset, CompletableFuture<Void> durable) {
+        syncThreads.execute(() -> sync(partitionLog, upToOffset, durable));
+    }
+
+    private void sync(PartitionLog partitionLog, long upToOffset, CompletableFuture<Void> durable) {
+        Exception failure = null;
         try {
-            while (true) {
-                Map<PartitionLog, Long> round;
-                Map<PartitionLog, CompletableFuture<Void>> done;
-                synchronized (monitor) {
-                    while (pending.isEmpty() && !closed) {
-                        monitor.wait();
-                    }
-                    if (pending.isEmpty()) {
-                        return;
-                    }
-                    round = pending;
-                    done = waiting;
-                    pending = new HashMap<>();
-                    waiting = new HashMap<>();
+            partitionLog.flush(upToOffset);
+        } catch (IOException | RuntimeException e) {
+            log.error("Flushing {} failed", partitionLog, e);
+            failure = e;
+        }
+        synchronized (monitor) {
+            Requests requests = active.get(partitionLog);
+            if (requests.durable != null) {
+                start(partitionLog, requests.upToOffset, requests.durable);
+                requests.durable = null;
+            } else {
+                active.remove(partitionLog);
+                if (active.isEmpty()) {
+                    monitor.notifyAll();
                 }
-                runRound(round, done);
+            }
+        }
+        if (failure == null) {
+            durable.complete(null);
+        } else {
+            durable.completeExceptionally(failure);
+        }
+    }
+
+    /** Serves the requests already made (new ones fail), then stops the threads. */
+    @Override
+    public void close() {
+        try {
+            synchronized (monitor) {
+                closed = true;
+                while (!active.isEmpty()) {
+                    monitor.wait();
+                }
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -92,47 +122,12 @@ public final class LogFlusher implements AutoCloseable {
         }
     }
 
-    private void runRound(Map<PartitionLog, Long> round, Map<PartitionLog, CompletableFuture<Void>> done) {
-        if (round.size() == 1) {
-            Map.Entry<PartitionLog, Long> only = round.entrySet().iterator().next();
-            sync(only.getKey(), only.getValue(), done.get(only.getKey()));
-            return;
-        }
-        List<CompletableFuture<Void>> syncs = new ArrayList<>(round.size());
-        for (Map.Entry<PartitionLog, Long> entry : round.entrySet()) {
-            CompletableFuture<Void> future = done.get(entry.getKey());
-            syncs.add(CompletableFuture.runAsync(() -> sync(entry.getKey(), entry.getValue(), future), syncThreads));
-        }
-        for (CompletableFuture<Void> sync : syncs) {
-            try {
-                sync.join();
-            } catch (RuntimeException e) {
-                log.error("A log sync task failed", e);
-            }
-        }
-    }
-
-    private static void sync(PartitionLog partitionLog, long upToOffset, CompletableFuture<Void> future) {
-        try {
-            partitionLog.flush(upToOffset);
-            future.complete(null);
-        } catch (IOException | RuntimeException e) {
-            log.error("Flushing {} failed", partitionLog, e);
-            future.completeExceptionally(e);
-        }
-    }
-
-    /** Serves the requests already made, then stops the threads. */
-    @Override
-    public void close() {
-        synchronized (monitor) {
-            closed = true;
-            monitor.notifyAll();
-        }
-        try {
-            thread.join();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+    /**
+     * What was asked of an active log since its running fsync started: the highest offset, and the
+     * future of the fsync that will cover it (null when nothing was asked). Guarded by the monitor.
+     */
+    private static final class Requests {
+        private long upToOffset;
+        private CompletableFuture<Void> durable;
     }
 }

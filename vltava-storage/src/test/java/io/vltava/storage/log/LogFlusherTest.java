@@ -221,6 +221,28 @@ class LogFlusherTest {
     }
 
     @Test
+    void closeServesTheRequestsAlreadyMade() {
+        log = TestLogs.open(dir.resolve("a-0"), TestLogs.CONFIG.withFlushMessages(1), time, flusher);
+        PartitionLog other = PartitionLog.open(new TopicPartition("b", 0), dir.resolve("b-0"), UUID.randomUUID(),
+                TestLogs.CONFIG.withFlushMessages(1), 0L, 0L, true, time, flusher, TestLogs.NO_DELAY);
+        try {
+            List<CompletableFuture<Void>> futures = new ArrayList<>();
+            for (int i = 0; i < 20; i++) {
+                futures.add(log.appendAsLeader(TestBatches.plain(1), 0).durable());
+                futures.add(other.appendAsLeader(TestBatches.plain(2), 0).durable());
+            }
+
+            flusher.close();
+
+            assertThat(futures).allSatisfy(future -> assertThat(future).isCompleted());
+            assertThat(log.recoveryPoint()).isEqualTo(20);
+            assertThat(other.recoveryPoint()).isEqualTo(40);
+        } finally {
+            other.close();
+        }
+    }
+
+    @Test
     void aClosedFlusherFailsNewRequests() {
         log = TestLogs.open(dir, TestLogs.CONFIG.withFlushMessages(1), time, flusher);
         flusher.close();
