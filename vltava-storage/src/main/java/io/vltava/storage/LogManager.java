@@ -26,7 +26,6 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -41,6 +40,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.slf4j.Logger;
@@ -88,11 +88,14 @@ public final class LogManager implements AutoCloseable {
     private LogManager(LogManagerConfig config, Time time) {
         this.config = config;
         this.time = time;
-        this.scheduler = Executors.newSingleThreadScheduledExecutor(runnable -> {
+        ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, runnable -> {
             Thread thread = new Thread(runnable, "vltava-log-scheduler");
             thread.setDaemon(true);
             return thread;
         });
+        // At shutdown, pending removals of deleted files wait for the next start, which removes them.
+        executor.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+        this.scheduler = executor;
         this.cleaner = new LogCleaner(config.cleaner(), time, logs::values);
     }
 
@@ -224,11 +227,12 @@ public final class LogManager implements AutoCloseable {
             LogDirectory directory = leastLoadedDirectory();
             PartitionLog created = PartitionLog.open(tp, directory.path().resolve(tp.toString()), topicId, logConfig, 0L, 0L, true, time,
                     directory.flusher(), this::scheduleQuietly);
+            logs.put(tp, created);
+            // Checked after the log is listed, so that a change the free-space check makes meanwhile reaches it.
             String shortOfSpace = directory.shortOfSpace();
             if (shortOfSpace != null) {
                 created.refuseAppends(shortOfSpace);
             }
-            logs.put(tp, created);
             log.info("Created the log of {} in {}", tp, directory.path());
             return created;
         }
@@ -484,11 +488,16 @@ public final class LogManager implements AutoCloseable {
         return unclean;
     }
 
+    /**
+     * Stops the background work, letting a running task (a retention pass, a checkpoint) finish rather
+     * than interrupting its file operations, which would fail its log.
+     */
     private void stopScheduler() {
-        scheduler.shutdownNow();
+        scheduler.shutdown();
         try {
             if (!scheduler.awaitTermination(30, TimeUnit.SECONDS)) {
-                log.warn("Background log work did not stop within 30 s");
+                log.warn("Background log work did not stop within 30 s; interrupting it");
+                scheduler.shutdownNow();
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

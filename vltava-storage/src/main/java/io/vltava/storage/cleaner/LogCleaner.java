@@ -6,6 +6,7 @@ import io.vltava.storage.log.PartitionLog;
 import io.vltava.storage.record.BatchHeader;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -272,6 +273,11 @@ public final class LogCleaner {
             log.debug("The log of {} was closed during its cleaning", failedLog.topicPartition());
             return;
         }
+        if (filesRemovedUnderIt(e)) {
+            // Retention or DeleteRecords removed a segment the cleaning was reading; the next round sees the new log.
+            log.debug("A segment of {} was deleted during its cleaning: {}", failedLog.topicPartition(), e.toString());
+            return;
+        }
         log.error("Cleaning the log of {} failed; it is not cleaned again until the cleaner restarts", failedLog.topicPartition(), e);
         lock.lock();
         try {
@@ -279,6 +285,15 @@ public final class LogCleaner {
         } finally {
             lock.unlock();
         }
+    }
+
+    private static boolean filesRemovedUnderIt(Throwable failure) {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            if (cause instanceof NoSuchFileException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private void checkDone(TopicPartition tp) {

@@ -288,6 +288,11 @@ public abstract class AbstractIndex {
         return true;
     }
 
+    /** Drops the mapping without touching the file, for a segment whose files are being removed. */
+    public synchronized void release() {
+        mmap = null;
+    }
+
     /** Deletes the index file; readers holding the mapping can still finish. */
     public void delete() throws IOException {
         Files.deleteIfExists(file);

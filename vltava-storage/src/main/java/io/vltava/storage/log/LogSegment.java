@@ -201,11 +201,12 @@ public final class LogSegment {
      */
     boolean shouldRoll(int bytes, long lastOffset, long maxTimestamp, long nowMs, LogConfig config) throws IOException {
         int current = size;
+        // Never an empty segment: the new one would have the same base offset (and files).
         return current > 0 && ((long) current + bytes > config.segmentBytes()
-                || timeWaitedForRoll(nowMs, maxTimestamp) > config.segmentMs() - rollJitterMs)
+                || timeWaitedForRoll(nowMs, maxTimestamp) > config.segmentMs() - rollJitterMs
                 || offsetIndex.isFull()
                 || timeIndex.isFull()
-                || lastOffset - baseOffset > Integer.MAX_VALUE;
+                || lastOffset - baseOffset > Integer.MAX_VALUE);
     }
 
     /**
@@ -583,16 +584,28 @@ public final class LogSegment {
      * here, so that the next start finds the segment's largest timestamp.
      */
     void close() throws IOException {
-        appendLargestTimestampEntry();
-        timeIndex.flush();
-        offsetIndex.close();
-        timeIndex.close();
+        try {
+            appendLargestTimestampEntry();
+            timeIndex.flush();
+            offsetIndex.close();
+            timeIndex.close();
+        } finally {
+            channel.close();
+        }
+    }
+
+    /** Closes the log file and drops the index mappings without touching any file: for a log being deleted. */
+    void closeHandles() throws IOException {
+        offsetIndex.release();
+        timeIndex.release();
         channel.close();
     }
 
     /** Closes and deletes the files. */
     public void delete() throws IOException {
         channel.close();
+        offsetIndex.release();
+        timeIndex.release();
         offsetIndex.delete();
         timeIndex.delete();
         Files.deleteIfExists(logFile);

@@ -21,8 +21,10 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Queue;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
@@ -59,6 +61,8 @@ public final class PartitionLog {
     private final ProducerStateManager producers;
     private final LeaderEpochCache epochs;
     private final ReentrantLock lock = new ReentrantLock();
+    /** Rolled segments whose indexes (final entries, trimmed files) were not fsynced yet, oldest first. */
+    private final Queue<LogSegment> rolledUnsynced = new ConcurrentLinkedQueue<>();
 
     private volatile LogConfig config;
     private volatile LogOffsetMetadata logEndOffset;
@@ -386,6 +390,7 @@ public final class PartitionLog {
         LogSegment fresh = LogSegment.open(dir, newBaseOffset, config, time);
         segments.put(newBaseOffset, fresh);
         previous.onRolled();
+        rolledUnsynced.add(previous);
         producers.takeSnapshot(newBaseOffset);
         producers.deleteOldSnapshots(PRODUCER_SNAPSHOTS_TO_KEEP);
         flusher.flush(this, newBaseOffset);
@@ -534,6 +539,32 @@ public final class PartitionLog {
     }
 
     /**
+     * Fsyncs, with their indexes, the rolled segments that end at or below {@code upToOffset}: a flush
+     * that only synced their data (the recovery point was inside them) left their final index entries
+     * to this, and recovery does not rebuild the indexes of segments below the recovery point.
+     */
+    private void syncRolledIndexes(long upToOffset) throws IOException {
+        for (LogSegment rolled = rolledUnsynced.peek(); rolled != null; rolled = rolledUnsynced.peek()) {
+            Long end = segments.higherKey(rolled.baseOffset());
+            if (end == null || end > upToOffset) {
+                return;
+            }
+            try {
+                rolled.flush();
+            } catch (ClosedChannelException e) {
+                if (!closed && segments.get(rolled.baseOffset()) == rolled) {
+                    markFailed("fsync failed: " + e);
+                    throw e;
+                }
+            } catch (IOException | UncheckedIOException e) {
+                markFailed("fsync failed: " + e.getMessage());
+                throw e instanceof IOException io ? io : new IOException(e);
+            }
+            rolledUnsynced.remove(rolled);
+        }
+    }
+
+    /**
      * Fsyncs the segments holding offsets below {@code upToOffset} and moves the recovery point there:
      * segments wholly below it with their indexes, the one it falls in (the active one, usually) only its
      * data, since recovery rebuilds that segment's indexes. A failed fsync fails the log for good: the data it covered may be gone from the page cache, and
@@ -544,6 +575,7 @@ public final class PartitionLog {
         if (failure != null) {
             throw new IOException("The log of " + topicPartition + " failed: " + failure);
         }
+        syncRolledIndexes(upToOffset);
         if (upToOffset <= from || closed) {
             return;
         }
@@ -559,9 +591,8 @@ public final class PartitionLog {
                     segment.flushData();
                 }
             } catch (ClosedChannelException e) {
-                if (closed) {
-                    // Closed while we fsynced: close() flushes everything itself, and closeWithoutFlush() is for
-                    // a deleted log.
+                if (closed && failure == null) {
+                    // Closed while we fsynced: close() flushed everything itself, or the log was deleted.
                     return;
                 }
                 if (segments.get(segment.baseOffset()) != segment) {
@@ -800,7 +831,7 @@ public final class PartitionLog {
             closed = true;
             for (LogSegment segment : segments.values()) {
                 try {
-                    segment.close();
+                    segment.closeHandles();
                 } catch (IOException | UncheckedIOException e) {
                     log.debug("Cannot close {}", segment, e);
                 }
@@ -848,6 +879,7 @@ public final class PartitionLog {
         try {
             deleteTemporaryFiles();
             completeSwaps();
+            deleteIndexesWithoutLog();
             for (long baseOffset : segmentBaseOffsets()) {
                 segments.put(baseOffset, LogSegment.open(dir, baseOffset, config, time));
             }
@@ -866,6 +898,19 @@ public final class PartitionLog {
             }
             LogSegment active = segments.lastEntry().getValue();
             long nextOffset = active.readNextOffset();
+            if (logStartOffset > nextOffset) {
+                // DeleteRecords moved the start to a high watermark a crash then took back: as Kafka does,
+                // the log starts over, empty, at its start offset.
+                log.warn("The log start offset {} of {} is past its end {} after a crash: the log restarts empty there", logStartOffset,
+                        topicPartition, nextOffset);
+                for (LogSegment segment : segments.values()) {
+                    segment.delete();
+                }
+                segments.clear();
+                active = LogSegment.open(dir, logStartOffset, config, time);
+                segments.put(logStartOffset, active);
+                nextOffset = logStartOffset;
+            }
             logEndOffset = new LogOffsetMetadata(nextOffset, active.baseOffset(), active.size());
             highWatermark = offsetMetadata(logStartOffset);
             // Epochs starting beyond the end lost their batches. One starting exactly at the end lost its
@@ -874,7 +919,9 @@ public final class PartitionLog {
             epochs.truncateFromEnd(truncated ? nextOffset : nextOffset + 1);
             rebuildProducerState(nextOffset);
             if (recovered) {
-                for (LogSegment segment : segments.values()) {
+                // What lies below the checkpointed recovery point was fsynced before the shutdown.
+                for (LogSegment segment : segments.tailMap(segments.floorKey(Math.max(checkpointedRecoveryPoint, segments.firstKey())),
+                        true).values()) {
                     segment.flush();
                 }
                 recoveryPoint = nextOffset;
@@ -988,6 +1035,20 @@ public final class PartitionLog {
      * Removes files a crash left behind: half-written small files, segments deleted but not yet removed,
      * and segments the cleaner had not finished writing.
      */
+    /** Removes index files whose log is gone (a crash between the renames of a segment's files). */
+    private void deleteIndexesWithoutLog() throws IOException {
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "*{" + LogSegment.INDEX_SUFFIX + "," + LogSegment.TIME_INDEX_SUFFIX + "}")) {
+            for (Path file : files) {
+                String name = file.getFileName().toString();
+                String base = name.substring(0, name.indexOf('.'));
+                if (!Files.exists(dir.resolve(base + LogSegment.LOG_SUFFIX))) {
+                    log.warn("Deleting {}: its segment's log file is gone", file);
+                    Files.delete(file);
+                }
+            }
+        }
+    }
+
     private void deleteTemporaryFiles() throws IOException {
         try (DirectoryStream<Path> files = Files.newDirectoryStream(dir,
                 "*{" + AtomicFile.TMP_SUFFIX + "," + LogSegment.DELETED_SUFFIX + "," + LogSegment.CLEANED_SUFFIX + "}")) {

@@ -8,8 +8,10 @@ import io.vltava.common.time.Scheduler;
 import io.vltava.storage.TestBatches;
 import io.vltava.storage.record.BatchHeader;
 import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -190,6 +192,29 @@ class PartitionLogRetentionTest {
 
         assertThat(log.logStartOffset()).isEqualTo(25);
         assertThat(log.logEndOffset()).isEqualTo(50);
+    }
+
+    @Test
+    void aLogStartOffsetPastTheEndAfterACrashRestartsTheLogEmptyThere() throws Exception {
+        log = open(LogConfig.builder().retentionMs(-1L), 10);
+        appendBatches(3, TestBatches.DEFAULT_TIMESTAMP);
+        assertThat(log.deleteRecordsBefore(30)).isEqualTo(30);
+        LogConfig config = log.config();
+        log.close();
+        // The crash took the tail that was never fsynced; the checkpointed log start survived.
+        try (FileChannel channel = FileChannel.open(dir.resolve(LogSegment.fileName(0, LogSegment.LOG_SUFFIX)), StandardOpenOption.WRITE)) {
+            channel.truncate(batchSize);
+        }
+
+        log = PartitionLog.open(TestLogs.TP, dir, TestLogs.TOPIC_ID, config, 0L, 30L, false, time, flusher, scheduler);
+
+        assertThat(log.logStartOffset()).isEqualTo(30);
+        assertThat(log.logEndOffset()).isEqualTo(30);
+        assertThat(log.highWatermark()).isEqualTo(30);
+        log.appendAsLeader(batch(TestBatches.DEFAULT_TIMESTAMP), 0);
+        log.maybeIncrementHighWatermark(log.logEndOffset());
+        LogReadInfo read = log.read(30, 100_000, FetchIsolation.HIGH_WATERMARK, true);
+        assertThat(BatchHeader.baseOffset(ByteBuffer.wrap(TestBatches.bytes(read.slice())), 0)).isEqualTo(30);
     }
 
     @Test

@@ -61,6 +61,18 @@ class PartitionLogTest {
     }
 
     @Test
+    void aTinyIndexNeverRollsAnEmptySegmentOntoItself() {
+        reopenWith(TestLogs.CONFIG.toBuilder().segmentIndexBytes(8).build());
+        List<byte[]> stored = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            stored.add(append(3));
+        }
+
+        assertThat(log.segmentCount()).isEqualTo(5);
+        assertThat(TestLogs.readAll(log, 0)).isEqualTo(concat(stored));
+    }
+
+    @Test
     void aNewLogIsEmpty() {
         assertThat(log.logStartOffset()).isZero();
         assertThat(log.logEndOffset()).isZero();
