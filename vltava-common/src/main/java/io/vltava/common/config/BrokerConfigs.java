@@ -63,7 +63,7 @@ public final class BrokerConfigs {
     /** Kafka keys that name a mechanism Vltava does not have; accepted with a note, never an error. */
     public static final Map<String, String> WITHOUT_EFFECT = Map.of(
             "num.io.threads", "requests are handled on the network threads",
-            "num.recovery.threads.per.data.dir", "logs are loaded and recovered by one thread per CPU core, across all log directories",
+            "num.recovery.threads.per.data.dir", "logs are loaded and recovered by one thread per CPU core, and closed by 8 threads, across all log directories",
             "background.threads", "background work runs on one scheduler thread, fsyncs on up to 8 threads per log directory",
             "queued.max.requests", "each connection stops reading while too many of its own requests are outstanding",
             "controller.quorum.bootstrap.servers", "the metadata quorum is set by controller.quorum.voters",

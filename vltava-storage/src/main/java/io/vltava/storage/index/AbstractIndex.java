@@ -288,9 +288,10 @@ public abstract class AbstractIndex {
         return true;
     }
 
-    /** Drops the mapping without touching the file, for a segment whose files are being removed. */
+    /** Drops the mapping without touching the file, for a segment whose files are being removed; nothing is left to flush. */
     public synchronized void release() {
         mmap = null;
+        dirty = false;
     }
 
     /** Deletes the index file; readers holding the mapping can still finish. */

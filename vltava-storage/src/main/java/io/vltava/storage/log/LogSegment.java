@@ -604,8 +604,6 @@ public final class LogSegment {
     /** Closes and deletes the files. */
     public void delete() throws IOException {
         channel.close();
-        offsetIndex.release();
-        timeIndex.release();
         offsetIndex.delete();
         timeIndex.delete();
         Files.deleteIfExists(logFile);

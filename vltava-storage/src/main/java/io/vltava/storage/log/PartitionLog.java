@@ -545,20 +545,22 @@ public final class PartitionLog {
      */
     private void syncRolledIndexes(long upToOffset) throws IOException {
         for (LogSegment rolled = rolledUnsynced.peek(); rolled != null; rolled = rolledUnsynced.peek()) {
+            if (segments.get(rolled.baseOffset()) != rolled) {
+                // Retention or the cleaner removed it: nothing of it needs to be durable.
+                rolledUnsynced.remove(rolled);
+                continue;
+            }
             Long end = segments.higherKey(rolled.baseOffset());
             if (end == null || end > upToOffset) {
                 return;
             }
             try {
                 rolled.flush();
-            } catch (ClosedChannelException e) {
-                if (!closed && segments.get(rolled.baseOffset()) == rolled) {
-                    markFailed("fsync failed: " + e);
-                    throw e;
-                }
             } catch (IOException | UncheckedIOException e) {
-                markFailed("fsync failed: " + e.getMessage());
-                throw e instanceof IOException io ? io : new IOException(e);
+                if (!closed && segments.get(rolled.baseOffset()) == rolled) {
+                    markFailed("fsync failed: " + e.getMessage());
+                    throw e instanceof IOException io ? io : new IOException(e);
+                }
             }
             rolledUnsynced.remove(rolled);
         }
@@ -602,6 +604,10 @@ public final class PartitionLog {
                 markFailed("fsync failed: " + e);
                 throw e;
             } catch (IOException | UncheckedIOException e) {
+                if (segments.get(segment.baseOffset()) != segment) {
+                    // Removed meanwhile, its files perhaps already gone: nothing of it needs to be durable.
+                    continue;
+                }
                 markFailed("fsync failed: " + e.getMessage());
                 throw e instanceof IOException io ? io : new IOException(e);
             }

@@ -48,11 +48,11 @@ class LogManagerCleaningTest {
             }
             log.maybeIncrementHighWatermark(log.logEndOffset());
 
-            await().atMost(Duration.ofSeconds(20)).until(() -> {
+            await().atMost(Duration.ofSeconds(60)).until(() -> {
                 List<Entry> entries = KeyedRecords.entries(log);
                 return entries.stream().filter(e -> e.key().startsWith("k")).count() == 10;
             });
-            await().atMost(Duration.ofSeconds(20))
+            await().atMost(Duration.ofSeconds(60))
                     .until(() -> new OffsetCheckpointFile(logDir.resolve(CleanerCheckpoint.FILE_NAME)).read().containsKey(tp));
 
             manager.deleteLog(tp);
