@@ -12,7 +12,6 @@ import io.vltava.storage.record.BatchHeader;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.ClosedChannelException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -554,23 +553,37 @@ public final class PartitionLog {
             if (end == null || end > upToOffset) {
                 return;
             }
-            try {
-                rolled.flush();
-            } catch (IOException | UncheckedIOException e) {
-                if (!closed && segments.get(rolled.baseOffset()) == rolled) {
-                    markFailed("fsync failed: " + e.getMessage());
-                    throw e instanceof IOException io ? io : new IOException(e);
-                }
-            }
+            sync(rolled, true);
             rolledUnsynced.remove(rolled);
+        }
+    }
+
+    /**
+     * Fsyncs one segment, with its indexes or only its data. A failure fails the log for good (the data
+     * it covered may be gone from the page cache, and a later fsync that succeeds would not bring it
+     * back), unless retention or the cleaner removed the segment meanwhile (nothing of it needs to be
+     * durable) or {@link #close()} closed it (close syncs everything itself).
+     */
+    private void sync(LogSegment segment, boolean withIndexes) throws IOException {
+        try {
+            if (withIndexes) {
+                segment.flush();
+            } else {
+                segment.flushData();
+            }
+        } catch (IOException | UncheckedIOException e) {
+            if (closed && failure == null || segments.get(segment.baseOffset()) != segment) {
+                return;
+            }
+            markFailed("fsync failed: " + e.getMessage());
+            throw e instanceof IOException io ? io : new IOException(e);
         }
     }
 
     /**
      * Fsyncs the segments holding offsets below {@code upToOffset} and moves the recovery point there:
      * segments wholly below it with their indexes, the one it falls in (the active one, usually) only its
-     * data, since recovery rebuilds that segment's indexes. A failed fsync fails the log for good: the data it covered may be gone from the page cache, and
-     * a later fsync that succeeds would not bring it back.
+     * data, since recovery rebuilds that segment's indexes. See {@link #sync} for failures.
      */
     void flush(long upToOffset) throws IOException {
         long from = recoveryPoint;
@@ -584,33 +597,16 @@ public final class PartitionLog {
         Long firstKey = segments.floorKey(from);
         Collection<LogSegment> dirty = segments.subMap(firstKey == null ? Long.MIN_VALUE : firstKey, true, upToOffset, false).values();
         for (LogSegment segment : dirty) {
-            try {
-                Long next = segments.higherKey(segment.baseOffset());
-                if (next != null && next <= upToOffset) {
-                    segment.flush();
-                } else {
-                    // The recovery point stays inside this segment: a crash rebuilds its indexes from the log.
-                    segment.flushData();
-                }
-            } catch (ClosedChannelException e) {
-                if (closed && failure == null) {
-                    // Closed while we fsynced: close() flushed everything itself, or the log was deleted.
-                    return;
-                }
-                if (segments.get(segment.baseOffset()) != segment) {
-                    // Retention or the cleaner removed the segment meanwhile: nothing of it needs to be durable.
-                    continue;
-                }
-                markFailed("fsync failed: " + e);
-                throw e;
-            } catch (IOException | UncheckedIOException e) {
-                if (segments.get(segment.baseOffset()) != segment) {
-                    // Removed meanwhile, its files perhaps already gone: nothing of it needs to be durable.
-                    continue;
-                }
-                markFailed("fsync failed: " + e.getMessage());
-                throw e instanceof IOException io ? io : new IOException(e);
+            Long next = segments.higherKey(segment.baseOffset());
+            // Where the recovery point stays inside the segment, a crash rebuilds its indexes from the log.
+            sync(segment, next != null && next <= upToOffset);
+        }
+        if (closed) {
+            // close() synced everything and set the recovery point itself, unless it failed.
+            if (failure != null) {
+                throw new IOException("The log of " + topicPartition + " failed: " + failure);
             }
+            return;
         }
         lock.lock();
         try {
