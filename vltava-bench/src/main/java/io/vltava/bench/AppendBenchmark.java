@@ -3,20 +3,11 @@ package io.vltava.bench;
 import io.vltava.storage.log.LogAppendInfo;
 import io.vltava.storage.log.LogConfig;
 import java.nio.ByteBuffer;
-import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * {@link io.vltava.storage.log.PartitionLog#appendAsLeader} of one batch of {@code recordsPerBatch}
@@ -26,13 +17,7 @@ import org.openjdk.jmh.annotations.Warmup;
  *
  * <p>Threading: one benchmark thread (appends take the log's lock; more threads would measure it).
  */
-@State(Scope.Thread)
-@BenchmarkMode(Mode.Throughput)
-@OutputTimeUnit(TimeUnit.SECONDS)
-@Warmup(iterations = 3, time = 1)
-@Measurement(iterations = 5, time = 1)
-@Fork(value = 1, jvmArgsAppend = {"-Xms1g", "-Xmx1g"})
-public class AppendBenchmark {
+public class AppendBenchmark extends BenchmarkSettings {
 
     @Param("1024")
     public int recordBytes;

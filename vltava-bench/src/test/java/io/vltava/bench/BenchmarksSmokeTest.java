@@ -11,7 +11,7 @@ import org.openjdk.jmh.runner.options.Options;
 import org.openjdk.jmh.runner.options.OptionsBuilder;
 import org.openjdk.jmh.runner.options.TimeValue;
 
-/** Runs every JMH benchmark for one short iteration in this JVM, on small logs, to show they work. */
+/** Runs every JMH benchmark for one short iteration in this JVM, on small logs and full default-sized indexes, to show they work. */
 class BenchmarksSmokeTest {
 
     @Test
@@ -20,6 +20,8 @@ class BenchmarksSmokeTest {
                 .include(AppendBenchmark.class.getName())
                 .include(ReadBenchmark.class.getName())
                 .include(TimestampLookupBenchmark.class.getName())
+                .include(CodecBenchmark.class.getName())
+                .include(IndexLookupBenchmark.class.getName())
                 .param("preloadMiB", "4")
                 .param("segmentMiB", "1")
                 .forks(0)
@@ -31,11 +33,12 @@ class BenchmarksSmokeTest {
 
         Collection<RunResult> results = new Runner(options).run();
 
-        assertThat(results).hasSize(4);
+        assertThat(results).hasSize(10);
         for (RunResult result : results) {
-            assertThat(result.getPrimaryResult().getScore()).as(result.getParams().getBenchmark()).isPositive();
-            if (!result.getParams().getBenchmark().contains("Timestamp")) {
-                assertThat(result.getSecondaryResults().get("megabytes").getScore()).as(result.getParams().getBenchmark()).isPositive();
+            String benchmark = result.getParams().getBenchmark();
+            assertThat(result.getPrimaryResult().getScore()).as(benchmark).isPositive();
+            if (!benchmark.contains("Lookup") && !benchmark.contains(".encode")) {
+                assertThat(result.getSecondaryResults().get("megabytes").getScore()).as(benchmark).isPositive();
             }
         }
     }
