@@ -71,7 +71,7 @@ public final class DurableProduceThroughput {
         try (EmbeddedBroker broker = EmbeddedBroker.start(Map.of("log.segment.delete.delay.ms", "0"));
              Admin admin = KafkaClients.admin(broker.bootstrapServers())) {
             ProduceRun producer = new ProduceRun(broker.bootstrapServers(), recordBytes, flags.positiveInt("batch-size"),
-                    flags.positiveInt("linger-ms"));
+                    flags.positiveInt("linger-ms"), "all");
             out.printf("Broker at %s, data in %s; %d partitions, %d B records, acks=all, batch.size %s, linger.ms %s, up to %d s and %d records per run%n",
                     broker.bootstrapServers(), broker.dataDir(), partitions, recordBytes, flags.string("batch-size"),
                     flags.string("linger-ms"), seconds, maxRecords);

@@ -72,6 +72,20 @@ public final class Flags {
         return value;
     }
 
+    /** The value as an int that is zero or more. */
+    public int nonNegativeInt(String name) {
+        int value;
+        try {
+            value = Integer.parseInt(string(name));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("--" + name + " must be a number, not " + string(name), e);
+        }
+        if (value < 0) {
+            throw new IllegalArgumentException("--" + name + " must not be negative, not " + value);
+        }
+        return value;
+    }
+
     /** The value as a positive int. */
     public int positiveInt(String name) {
         return Math.toIntExact(positiveLong(name));

@@ -23,18 +23,21 @@ public final class ProduceRun {
     private final int recordBytes;
     private final int batchSize;
     private final int lingerMs;
+    private final String acks;
 
     /**
      * @param bootstrap   {@code host:port} of the broker
      * @param recordBytes bytes of each record's value
      * @param batchSize   the producer's {@code batch.size}
      * @param lingerMs    the producer's {@code linger.ms}
+     * @param acks        the producer's {@code acks}: {@code 0}, {@code 1} or {@code all}
      */
-    public ProduceRun(String bootstrap, int recordBytes, int batchSize, int lingerMs) {
+    public ProduceRun(String bootstrap, int recordBytes, int batchSize, int lingerMs, String acks) {
         this.bootstrap = bootstrap;
         this.recordBytes = recordBytes;
         this.batchSize = batchSize;
         this.lingerMs = lingerMs;
+        this.acks = acks;
     }
 
     /**
@@ -60,7 +63,7 @@ public final class ProduceRun {
     /** Sends to {@code topic} for at most {@code maxSeconds} and {@code maxRecords} records. */
     public Result run(String topic, double maxSeconds, long maxRecords) {
         Properties props = new Properties();
-        props.put(ProducerConfig.ACKS_CONFIG, "all");
+        props.put(ProducerConfig.ACKS_CONFIG, acks);
         props.put(ProducerConfig.BATCH_SIZE_CONFIG, Integer.toString(batchSize));
         props.put(ProducerConfig.LINGER_MS_CONFIG, Integer.toString(lingerMs));
         props.put(ProducerConfig.CLIENT_ID_CONFIG, "vltava-bench");

@@ -124,6 +124,9 @@ public final class RatisMetadataLog implements MetadataLog {
         RaftServerConfigKeys.Rpc.setTimeoutMax(properties, TimeDuration.valueOf(600, TimeUnit.MILLISECONDS));
         RaftServerConfigKeys.Rpc.setFirstElectionTimeoutMin(properties, TimeDuration.valueOf(50, TimeUnit.MILLISECONDS));
         RaftServerConfigKeys.Rpc.setFirstElectionTimeoutMax(properties, TimeDuration.valueOf(100, TimeUnit.MILLISECONDS));
+        // Ratis closes a server that was paused (a suspended host, a long stall) for over a minute; the
+        // broker must stay the controller it was, so no pause is long enough to close it.
+        RaftServerConfigKeys.setCloseThreshold(properties, TimeDuration.valueOf(3650, TimeUnit.DAYS));
         return properties;
     }
 
