@@ -45,11 +45,6 @@ public final class ApacheKafkaLauncher implements BrokerLauncher {
     }
 
     @Override
-    public String jvmOptions() {
-        return String.join(" ", heapOptions) + " " + String.join(" ", KAFKA_JVM_OPTIONS);
-    }
-
-    @Override
     public double prepare(BrokerSite site) {
         String properties = String.join("\n",
                 "process.roles=broker,controller",

@@ -16,9 +16,6 @@ public interface BrokerLauncher {
     /** The name the report uses, for example {@code kafka}. */
     String name();
 
-    /** The JVM options the broker runs with, for the report. */
-    String jvmOptions();
-
     /**
      * Makes {@code site} ready for its first start (writes configuration, formats storage); returns the
      * seconds it took, or 0 when nothing was needed.

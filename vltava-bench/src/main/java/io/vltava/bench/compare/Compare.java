@@ -50,6 +50,7 @@ public final class Compare {
     private final Path workDir;
     private final String brokerCpus;
     private double kafkaMaxRecordsPerSecond;
+    private final Map<String, String> jvmOptions = new LinkedHashMap<>();
 
     private Compare(Flags flags, PrintStream out) {
         this.flags = flags;
@@ -98,7 +99,7 @@ public final class Compare {
         List<BrokerLauncher> launchers = List.of(
                 new ApacheKafkaLauncher(java, Path.of(flags.string("kafka-lib")).toAbsolutePath(), heap),
                 new VltavaLauncher(Path.of(flags.string("vltava-root")).toAbsolutePath(), flags.string("heap")));
-        Map<String, String> header = header(launchers);
+        Map<String, String> header = header();
         header.forEach((key, value) -> out.println(key + ": " + value));
         int rounds = flags.positiveInt("rounds");
         for (int round = 1; round <= rounds; round++) {
@@ -114,6 +115,7 @@ public final class Compare {
                 manyPartitions(launcher);
             }
         }
+        header.putAll(jvmOptions);
         Path outDir = Path.of(flags.string("out-dir"));
         Files.createDirectories(outDir);
         StringBuilder markdown = new StringBuilder();
@@ -133,6 +135,7 @@ public final class Compare {
         RunningBroker broker = RunningBroker.start(launcher, site, brokerCpus);
         try {
             double first = FirstProduce.secondsSinceLaunch(site.bootstrap(), "first-produce", broker.launchNanos(), FIRST_PRODUCE_TIMEOUT);
+            jvmOptions.putIfAbsent(name + " JVM options", broker.jvmOptions());
             report(Metric.lower("start", "launch → first acknowledged produce", "s", "≤ 0.2"), name, first);
             report(Metric.lower("start", "storage format before the first start", "s", ""), name, prepareSeconds);
             List<String> topics = new ArrayList<>(List.of("warmup", "latency-fixed", "latency-half", "latency-connections"));
@@ -305,21 +308,19 @@ public final class Compare {
         }
     }
 
-    private Map<String, String> header(List<BrokerLauncher> launchers) throws IOException {
+    private Map<String, String> header() throws IOException {
         Map<String, String> header = new LinkedHashMap<>();
         header.put("date", Instant.now().toString());
         header.put("cpu", cpuModel() + ", " + Runtime.getRuntime().availableProcessors() + " CPUs visible to the load generator");
         header.put("memory", Files.readAllLines(Path.of("/proc/meminfo")).get(0).replaceAll("\\s+", " "));
         header.put("kernel", Files.readString(Path.of("/proc/sys/kernel/osrelease")).trim());
         header.put("java", System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"));
-        for (BrokerLauncher launcher : launchers) {
-            header.put(launcher.name() + " JVM options", launcher.jvmOptions());
-        }
         header.put("brokers pinned to CPUs", brokerCpus == null ? "no" : brokerCpus);
         header.put("settings", String.format(Locale.ROOT,
-                "%d rounds (many partitions: %d); %d partitions per topic; batch.size=%d linger.ms=%d for max throughput "
-                        + "(at most %d s and %d records per run); fixed-rate runs: linger.ms=0, acks=all, %d s measured after %d s",
-                flags.positiveInt("rounds"), flags.nonNegativeInt("many-rounds"), flags.positiveInt("partitions"), BATCH_SIZE, LINGER_MS,
+                "same heap for both (%s), each broker's own JVM flags otherwise; %d rounds (many partitions: %d); "
+                        + "%d partitions per topic; batch.size=%d linger.ms=%d for max throughput (at most %d s and %d records per run); "
+                        + "fixed-rate runs: linger.ms=0, acks=all, %d s measured after %d s",
+                flags.string("heap"), flags.positiveInt("rounds"), flags.nonNegativeInt("many-rounds"), flags.positiveInt("partitions"), BATCH_SIZE, LINGER_MS,
                 flags.positiveInt("seconds"), flags.positiveLong("max-records"), flags.positiveInt("latency-seconds"),
                 LATENCY_WARM_UP.toSeconds()));
         return header;

@@ -3,6 +3,8 @@ package io.vltava.bench.compare;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.ProcessBuilder.Redirect;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -69,6 +71,29 @@ public final class RunningBroker {
     /** {@link System#nanoTime()} just before the process was spawned. */
     public long launchNanos() {
         return launchNanos;
+    }
+
+    /**
+     * The options the broker's JVM runs with, as {@code /proc/PID/cmdline} shows them: every argument
+     * that starts with a dash, except the class path.
+     */
+    public String jvmOptions() {
+        try {
+            String[] args = Files.readString(Path.of("/proc", Long.toString(process.pid()), "cmdline")).split("\0");
+            List<String> options = new ArrayList<>();
+            for (int i = 1; i < args.length; i++) {
+                if (args[i].equals("-cp") || args[i].equals("-classpath")) {
+                    i++;
+                } else if (args[i].startsWith("-")) {
+                    options.add(args[i]);
+                } else {
+                    break;
+                }
+            }
+            return String.join(" ", options);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot read the command line of " + launcher.name(), e);
+        }
     }
 
     /** This broker's {@code /proc} figures now. */

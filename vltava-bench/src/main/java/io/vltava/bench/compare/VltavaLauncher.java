@@ -30,11 +30,6 @@ public final class VltavaLauncher implements BrokerLauncher {
     }
 
     @Override
-    public String jvmOptions() {
-        return heapOptions + " and bin/vltava's own";
-    }
-
-    @Override
     public double prepare(BrokerSite site) {
         return 0;
     }

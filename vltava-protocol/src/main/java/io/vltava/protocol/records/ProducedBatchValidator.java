@@ -27,9 +27,10 @@ import org.apache.kafka.common.utils.internals.CloseableIterator;
 /**
  * Checks a record batch a producer sent for one partition before it is stored, with kafka-clients'
  * record classes, in the order Kafka checks: batch count and magic, base offset, size, CRC, header
- * consistency, then every record (offsets, keys of compacted topics, timestamps). Compressed batches
- * are decompressed for the record checks without materialising keys and values, so a lying record
- * size cannot make the broker allocate.
+ * consistency, then every record (offsets, keys of compacted topics, timestamps). The records of an
+ * uncompressed batch are walked in place ({@link UncompressedRecordCursor}: no object or copy per
+ * record); compressed batches are decompressed for the record checks without materialising keys and
+ * values. Either way a lying record size cannot make the broker allocate.
  *
  * <p>The batch is returned as it was sent, except when the topic's {@code compression.type} asks for
  * another codec (it is then rebuilt) or when the producer's max timestamp is wrong (it is corrected).
@@ -76,7 +77,7 @@ public final class ProducedBatchValidator {
         bytes.limit(bytes.position() + v2.sizeInBytes());
         ByteBuffer batchBuffer = bytes.slice();
         checkBatch(v2, batchBuffer, rules);
-        long maxTimestamp = checkRecords(v2, rules, nowMs);
+        long maxTimestamp = checkRecords(v2, batchBuffer, rules, nowMs);
         if (!rules.logAppendTime() && maxTimestamp != v2.maxTimestamp()) {
             v2.setMaxTimestamp(TimestampType.CREATE_TIME, maxTimestamp);
         }
@@ -135,21 +136,21 @@ public final class ProducedBatchValidator {
      *
      * @return the largest record timestamp
      */
-    private static long checkRecords(DefaultRecordBatch batch, TopicWriteRules rules, long nowMs) {
+    private static long checkRecords(DefaultRecordBatch batch, ByteBuffer batchBuffer, TopicWriteRules rules, long nowMs) {
         List<RecordError> errors = new ArrayList<>(0);
         boolean timestampError = false;
         long maxTimestamp = RecordBatch.NO_TIMESTAMP;
         int index = 0;
-        try (CloseableIterator<Record> records = batch.isCompressed() ? new CompressedRecordIterator(batch, BUFFERS.get()) : batch.skipKeyValueIterator(BUFFERS.get())) {
-            while (records.hasNext()) {
-                Record record = records.next();
-                if (record.offset() != index) {
+        try (RecordCursor records = batch.isCompressed() ? new CompressedRecordCursor(batch, BUFFERS.get())
+                : new UncompressedRecordCursor(batchBuffer, batch.countOrNull(), batch.baseTimestamp())) {
+            while (records.next()) {
+                if (records.offsetDelta() != index) {
                     throw new BatchValidationException(Errors.INVALID_RECORD, "Record " + index + " has offset delta "
-                            + record.offset() + "; a produced batch must number its records 0..n-1");
+                            + records.offsetDelta() + "; a produced batch must number its records 0..n-1");
                 }
-                long timestamp = record.timestamp();
+                long timestamp = records.timestamp();
                 // As in Kafka, at most one error per record, the key checked first.
-                if (rules.compacted() && !record.hasKey()) {
+                if (rules.compacted() && !records.hasKey()) {
                     errors.add(new RecordError(index, "Compacted topic cannot accept message without key in topic partition"));
                 } else if (!rules.logAppendTime() && timestamp != RecordBatch.NO_TIMESTAMP && (timestamp < 0
                         || nowMs - timestamp > rules.timestampBeforeMaxMs() || timestamp - nowMs > rules.timestampAfterMaxMs())) {

@@ -3,14 +3,12 @@ package io.vltava.protocol.records;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.util.NoSuchElementException;
 import org.apache.kafka.common.InvalidRecordException;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.record.internal.DefaultRecord;
 import org.apache.kafka.common.record.internal.DefaultRecordBatch;
 import org.apache.kafka.common.record.internal.Record;
 import org.apache.kafka.common.utils.internals.BufferSupplier;
-import org.apache.kafka.common.utils.internals.CloseableIterator;
 
 /**
  * The records of a compressed batch, read like kafka-clients' {@code skipKeyValueIterator} (keys,
@@ -21,28 +19,24 @@ import org.apache.kafka.common.utils.internals.CloseableIterator;
  *
  * <p>Threading: one iterator per validation, on one thread.
  */
-final class CompressedRecordIterator implements CloseableIterator<Record> {
+final class CompressedRecordCursor implements RecordCursor {
 
     private final DefaultRecordBatch batch;
     private final CountingInputStream in;
     private final int count;
     private int read;
+    private Record current;
 
-    CompressedRecordIterator(DefaultRecordBatch batch, BufferSupplier buffers) {
+    CompressedRecordCursor(DefaultRecordBatch batch, BufferSupplier buffers) {
         this.batch = batch;
         this.in = new CountingInputStream(batch.recordInputStream(buffers));
         this.count = batch.countOrNull();
     }
 
     @Override
-    public boolean hasNext() {
-        return read < count;
-    }
-
-    @Override
-    public Record next() {
-        if (!hasNext()) {
-            throw new NoSuchElementException();
+    public boolean next() {
+        if (read == count) {
+            return false;
         }
         try {
             long start = in.count();
@@ -55,7 +49,8 @@ final class CompressedRecordIterator implements CloseableIterator<Record> {
             if (++read == count && in.read() != -1) {
                 throw new InvalidRecordException("The batch holds more bytes than its " + count + " records");
             }
-            return record;
+            current = record;
+            return true;
         } catch (IOException | RuntimeException e) {
             if (in.ended() && !(e instanceof InvalidRecordException)) {
                 // kafka-clients' varint readers report the end of the stream as a malformed varint
@@ -66,6 +61,21 @@ final class CompressedRecordIterator implements CloseableIterator<Record> {
             }
             throw (RuntimeException) e;
         }
+    }
+
+    @Override
+    public int offsetDelta() {
+        return (int) (current.offset() - batch.baseOffset());
+    }
+
+    @Override
+    public long timestamp() {
+        return current.timestamp();
+    }
+
+    @Override
+    public boolean hasKey() {
+        return current.hasKey();
     }
 
     @Override
