@@ -61,10 +61,12 @@ vltava_find_java
 VLTAVA_JAVA_MAJOR=$(vltava_java_major "$JAVA")
 export VLTAVA_JAVA_MAJOR
 
-# Options that quiet warnings newer JDKs print for libraries that still use sun.misc.Unsafe or JNI.
-VLTAVA_JDK_OPTS="--enable-native-access=ALL-UNNAMED"
+# Options that quiet the warnings JDK 24 and newer print for libraries that still use sun.misc.Unsafe
+# or JNI. Older JDKs do not warn, and do not get them: the option that allows native access keeps the
+# JVM from using its class data sharing archive, which bin/vltava relies on to start fast.
+VLTAVA_JDK_OPTS=""
 if [ "$VLTAVA_JAVA_MAJOR" -ge 24 ]; then
-    VLTAVA_JDK_OPTS="$VLTAVA_JDK_OPTS --sun-misc-unsafe-memory-access=allow"
+    VLTAVA_JDK_OPTS="--enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow"
 fi
 export VLTAVA_JDK_OPTS
 

@@ -1,6 +1,7 @@
 package io.vltava.network;
 
 import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
@@ -44,6 +45,14 @@ public final class SocketServer implements AutoCloseable {
 
     private static final int LOW_WATER_MARK = 256 * 1024;
     private static final int HIGH_WATER_MARK = 1024 * 1024;
+    /**
+     * Reads start at 16 KiB and grow (up to 1 MiB) while they fill: a producer's request of several
+     * 64 KiB batches then mostly arrives in one read and is passed on as a slice of it, where reads of
+     * Netty's default 64 KiB at most would be merged into a second buffer, a copy of every byte.
+     */
+    private static final int MIN_READ_BYTES = 512;
+    private static final int INITIAL_READ_BYTES = 16 * 1024;
+    private static final int MAX_READ_BYTES = 1024 * 1024;
 
     private final SocketServerConfig config;
     private final RequestHandler handler;
@@ -88,6 +97,7 @@ public final class SocketServer implements AutoCloseable {
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.SO_KEEPALIVE, true)
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(LOW_WATER_MARK, HIGH_WATER_MARK))
+                .childOption(ChannelOption.RECVBUF_ALLOCATOR, new AdaptiveRecvByteBufAllocator(MIN_READ_BYTES, INITIAL_READ_BYTES, MAX_READ_BYTES))
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {

@@ -101,6 +101,11 @@ public final class Compare {
                 new VltavaLauncher(Path.of(flags.string("vltava-root")).toAbsolutePath(), flags.string("heap")));
         Map<String, String> header = header();
         header.forEach((key, value) -> out.println(key + ": " + value));
+        for (BrokerLauncher launcher : launchers) {
+            out.printf("%nStarting and stopping %s once, unmeasured (the first start after a build makes Vltava's start-up cache)%n",
+                    launcher.name());
+            firstStart(launcher);
+        }
         int rounds = flags.positiveInt("rounds");
         for (int round = 1; round <= rounds; round++) {
             for (BrokerLauncher launcher : launchers) {
@@ -126,6 +131,19 @@ public final class Compare {
         out.println();
         out.println(markdown);
         out.println("Written to " + outDir.resolve("results.md") + " and " + outDir.resolve("results.json"));
+    }
+
+    private void firstStart(BrokerLauncher launcher) {
+        BrokerSite site = newSite();
+        launcher.prepare(site);
+        RunningBroker broker = RunningBroker.start(launcher, site, brokerCpus);
+        try {
+            FirstProduce.secondsSinceLaunch(site.bootstrap(), "first-produce", broker.launchNanos(), FIRST_PRODUCE_TIMEOUT);
+            broker.stop();
+        } finally {
+            broker.kill();
+            deleteRecursively(site.dir());
+        }
     }
 
     private void mainWorkloads(BrokerLauncher launcher) {
