@@ -5,19 +5,23 @@
 
 vltava_java_major() {
     # Prints the major version of the java binary in $1, or nothing if it cannot run. Reads the JDK's
-    # release file when there is one (instant), else asks the JVM.
-    local version home
-    home="$(dirname "$(dirname "$1")")"
+    # release file when there is one (instant, with shell builtins only), else asks the JVM.
+    local java="$1" home version="" line
+    home="${java%/bin/java}"
     if [ -f "$home/release" ]; then
-        version=$(sed -n 's/^JAVA_VERSION="\([^"]*\)"/\1/p' "$home/release" | head -n 1)
+        while IFS= read -r line; do
+            case "$line" in
+                JAVA_VERSION=*) version="${line#JAVA_VERSION=\"}"; version="${version%\"}"; break ;;
+            esac
+        done <"$home/release"
     fi
-    if [ -z "${version:-}" ]; then
-        version=$("$1" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java\.specification\.version = //p' | head -n 1)
+    if [ -z "$version" ]; then
+        version=$("$java" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java\.specification\.version = //p' | head -n 1)
     fi
     case "$version" in
-        1.*) echo "${version#1.}" | cut -d. -f1 ;;
-        *) echo "$version" | cut -d. -f1 ;;
+        1.*) version="${version#1.}" ;;
     esac
+    echo "${version%%.*}"
 }
 
 vltava_find_java() {

@@ -68,7 +68,7 @@ public final class Compare {
                 .define("rounds", "3", "rounds of the main workloads (Kafka then Vltava each)")
                 .define("many-rounds", "1", "rounds of the 10,000-partition workloads")
                 .define("seconds", "10", "longest maximum-throughput run")
-                .define("max-records", "20000000", "most records per maximum-throughput run")
+                .define("max-mib", "2048", "most MiB of record values per maximum-throughput run (the same work for both)")
                 .define("warmup-seconds", "5", "unmeasured produce after each start")
                 .define("latency-seconds", "10", "measured seconds of each fixed-rate run")
                 .define("fixed-rate", "10000", "records/s of the first fixed-rate run (the second is half Kafka's max)")
@@ -179,6 +179,7 @@ public final class Compare {
             report(Metric.lower("memory", "broker peak RSS (VmHWM)", "MiB", "≤ 0.3"), name, broker.sample().peakRssBytes() / MIB);
             report(Metric.lower("memory", "heap after full GC", "MiB", ""), name,
                     HeapAfterGc.bytes(Path.of(System.getProperty("java.home")), broker.pid()) / MIB);
+            settle();
             try (IdleConnections idle = IdleConnections.open(site.port(), flags.positiveInt("idle-connections"))) {
                 String workload = String.format(Locale.ROOT, "%,d idle connections + %,.0f msg/s", idle.size(), fixedRate);
                 FixedRateRun.Result result = new FixedRateRun(site.bootstrap(), 1024)
@@ -195,12 +196,13 @@ public final class Compare {
     }
 
     private void maxProduce(RunningBroker broker, int recordBytes, String acks) {
+        settle();
         String name = broker.launcher().name();
         String workload = String.format(Locale.ROOT, "produce %s acks=%s", recordBytes == 1024 ? "1 KiB" : recordBytes + " B", acks);
         ProcessSample before = broker.sample();
         ProcessSample clientBefore = ProcessSample.self();
         ProduceRun.Result result = new ProduceRun(broker.site().bootstrap(), recordBytes, BATCH_SIZE, LINGER_MS, acks)
-                .run(produceTopic(recordBytes, acks), flags.positiveInt("seconds"), flags.positiveLong("max-records"));
+                .run(produceTopic(recordBytes, acks), flags.positiveInt("seconds"), flags.positiveLong("max-mib") * (long) MIB / recordBytes);
         ProcessSample after = broker.sample();
         ProcessSample clientAfter = ProcessSample.self();
         if (result.failed() > 0) {
@@ -218,6 +220,7 @@ public final class Compare {
     }
 
     private void consume(RunningBroker broker) {
+        settle();
         String name = broker.launcher().name();
         String workload = "consume 1 KiB records from the start";
         ProcessSample before = broker.sample();
@@ -232,6 +235,7 @@ public final class Compare {
     }
 
     private void fixedRate(RunningBroker broker, String topic, String rateName, double rate) {
+        settle();
         String name = broker.launcher().name();
         String workload = "1 KiB at " + rateName + " (acks=all)";
         ProcessSample before = broker.sample();
@@ -290,6 +294,25 @@ public final class Compare {
         }
     }
 
+    /**
+     * Writes every dirty page to disk ({@code sync}) and pauses a second, so that no workload pays for
+     * the write-back of the one before it.
+     */
+    private static void settle() {
+        try {
+            Process sync = new ProcessBuilder("sync").inheritIO().start();
+            if (!sync.waitFor(5, TimeUnit.MINUTES)) {
+                sync.destroyForcibly();
+            }
+            LockSupport.parkNanos(TimeUnit.SECONDS.toNanos(1));
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot run sync", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted while waiting for sync", e);
+        }
+    }
+
     private void report(Metric metric, String broker, double value) {
         measurements.add(metric, broker, value);
         out.printf(Locale.ROOT, "  %-50s %-42s %12.3f %s%n", metric.workload(), metric.figure(), value, metric.unit());
@@ -336,10 +359,10 @@ public final class Compare {
         header.put("brokers pinned to CPUs", brokerCpus == null ? "no" : brokerCpus);
         header.put("settings", String.format(Locale.ROOT,
                 "same heap for both (%s), each broker's own JVM flags otherwise; %d rounds (many partitions: %d); "
-                        + "%d partitions per topic; batch.size=%d linger.ms=%d for max throughput (at most %d s and %d records per run); "
+                        + "%d partitions per topic; batch.size=%d linger.ms=%d for max throughput (at most %d s and %d MiB per run); "
                         + "fixed-rate runs: linger.ms=0, acks=all, %d s measured after %d s",
                 flags.string("heap"), flags.positiveInt("rounds"), flags.nonNegativeInt("many-rounds"), flags.positiveInt("partitions"), BATCH_SIZE, LINGER_MS,
-                flags.positiveInt("seconds"), flags.positiveLong("max-records"), flags.positiveInt("latency-seconds"),
+                flags.positiveInt("seconds"), flags.positiveLong("max-mib"), flags.positiveInt("latency-seconds"),
                 LATENCY_WARM_UP.toSeconds()));
         return header;
     }
