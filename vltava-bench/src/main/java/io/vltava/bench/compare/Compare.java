@@ -239,17 +239,21 @@ public final class Compare {
         String name = broker.launcher().name();
         String workload = "1 KiB at " + rateName + " (acks=all)";
         ProcessSample before = broker.sample();
+        ProcessSample clientBefore = ProcessSample.self();
         FixedRateRun.Result result = new FixedRateRun(broker.site().bootstrap(), 1024)
                 .run(topic, rate, LATENCY_WARM_UP, Duration.ofSeconds(flags.positiveInt("latency-seconds")));
         ProcessSample after = broker.sample();
+        ProcessSample clientAfter = ProcessSample.self();
         if (result.failed() > 0) {
             throw new IllegalStateException(name + ": " + result.failed() + " records failed at " + rateName);
         }
         report(Metric.lower(workload, "rate sent", "msg/s", ""), name, rate);
         latencies(name, workload, "ack", result.ack(), "");
         latencies(name, workload, "end-to-end", result.endToEnd(), "≤ 0.5");
-        report(Metric.lower(workload, "broker CPU", "% of a core", ""), name,
-                100 * after.cpuSecondsSince(before) / (LATENCY_WARM_UP.toSeconds() + flags.positiveInt("latency-seconds")));
+        double seconds = LATENCY_WARM_UP.toSeconds() + flags.positiveInt("latency-seconds");
+        report(Metric.lower(workload, "broker CPU", "% of a core", ""), name, 100 * after.cpuSecondsSince(before) / seconds);
+        report(Metric.lower(workload, "client CPU (producer and consumer)", "% of a core", ""), name,
+                100 * clientAfter.cpuSecondsSince(clientBefore) / seconds);
     }
 
     private void latencies(String name, String workload, String kind, Histogram histogram, String tailTarget) {
