@@ -118,6 +118,18 @@ public final class LogSegment {
 
     /** Opens the segment whose file names end in {@code fileSuffix} after the usual suffixes ("" for a live segment). */
     static LogSegment open(Path dir, long baseOffset, LogConfig config, Time time, String fileSuffix) {
+        return open(dir, baseOffset, config, time, fileSuffix, true);
+    }
+
+    /**
+     * Creates the first segment of a log whose directory was just made, without fsyncing the directory:
+     * the log does that once for all its new files before it first fsyncs data (see {@link PartitionLog#create}).
+     */
+    static LogSegment createFirst(Path dir, long baseOffset, LogConfig config, Time time) {
+        return open(dir, baseOffset, config, time, "", false);
+    }
+
+    private static LogSegment open(Path dir, long baseOffset, LogConfig config, Time time, String fileSuffix, boolean syncDirectory) {
         Path logFile = dir.resolve(fileName(baseOffset, LOG_SUFFIX + fileSuffix));
         FileChannel channel = null;
         try {
@@ -131,7 +143,9 @@ public final class LogSegment {
                     randomRollJitter(config), time.milliseconds());
             if (created) {
                 segment.resetMaxTimestamp();
-                AtomicFile.fsyncDirectory(dir);
+                if (syncDirectory) {
+                    AtomicFile.fsyncDirectory(dir);
+                }
             } else {
                 segment.indexLost = offsetIndex.createdEmpty() || timeIndex.createdEmpty();
             }

@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.file.DirectoryStream;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -76,9 +77,11 @@ public final class PartitionLog {
     private volatile String appendsRefused;
     /** The highest offset an append has asked to have fsynced before it is acknowledged. */
     private volatile long forcedFlushUpTo;
+    /** Set while the files {@link #create} made (and their directory entries) are not fsynced yet. */
+    private volatile boolean creationUnsynced;
 
     private PartitionLog(TopicPartition topicPartition, Path dir, UUID topicId, LogConfig config, Time time, LogFlusher flusher,
-                         Scheduler scheduler) {
+                         Scheduler scheduler, LeaderEpochCache epochs) {
         this.topicPartition = topicPartition;
         this.dir = dir;
         this.topicId = topicId;
@@ -87,7 +90,7 @@ public final class PartitionLog {
         this.flusher = flusher;
         this.scheduler = scheduler;
         this.producers = new ProducerStateManager(dir);
-        this.epochs = LeaderEpochCache.load(dir);
+        this.epochs = epochs;
         this.lastFlushMs = time.milliseconds();
     }
 
@@ -108,12 +111,76 @@ public final class PartitionLog {
                 AtomicFile.fsyncDirectory(dir.toAbsolutePath().getParent());
             }
             PartitionMetadataFile.write(dir, topicId);
-            PartitionLog partitionLog = new PartitionLog(topicPartition, dir, topicId, config, time, flusher, scheduler);
+            PartitionLog partitionLog = new PartitionLog(topicPartition, dir, topicId, config, time, flusher, scheduler,
+                    LeaderEpochCache.load(dir));
             partitionLog.load(recoveryPoint, logStartOffset, cleanShutdown);
             return partitionLog;
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot open the log of " + topicPartition + " in " + dir, e);
         }
+    }
+
+    /**
+     * Creates the log of a partition new to this broker: its directory, {@code partition.metadata} and an
+     * empty first segment, with no fsync. The caller makes the directory's entry in the log directory
+     * durable (one fsync of the log directory for all the logs it creates together); the log makes its own
+     * files durable before it first fsyncs data, and at {@link #close}. Until then a crash may lose them or
+     * leave them incomplete: that lost no record, and the next start removes such a directory (see
+     * {@link #holdsNoRecords}) before the metadata creates the log again. A directory left behind at
+     * {@code dir} by such a crash is opened and recovered instead.
+     */
+    public static PartitionLog create(TopicPartition topicPartition, Path dir, UUID topicId, LogConfig config, Time time, LogFlusher flusher,
+                                      Scheduler scheduler) {
+        try {
+            Files.createDirectory(dir);
+        } catch (FileAlreadyExistsException e) {
+            return open(topicPartition, dir, topicId, config, 0L, 0L, false, time, flusher, scheduler);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot create the log of " + topicPartition + " in " + dir, e);
+        }
+        try {
+            PartitionMetadataFile.create(dir, topicId);
+            PartitionLog partitionLog = new PartitionLog(topicPartition, dir, topicId, config, time, flusher, scheduler,
+                    LeaderEpochCache.empty(dir));
+            LogSegment first = LogSegment.createFirst(dir, 0L, config, time);
+            partitionLog.segments.put(0L, first);
+            partitionLog.logEndOffset = new LogOffsetMetadata(0L, 0L, 0);
+            partitionLog.highWatermark = partitionLog.logEndOffset;
+            partitionLog.creationUnsynced = true;
+            return partitionLog;
+        } catch (IOException | UncheckedIOException e) {
+            try {
+                deleteDirectory(dir);
+            } catch (IOException cleanup) {
+                e.addSuppressed(cleanup);
+            }
+            throw new UncheckedIOException("Cannot create the log of " + topicPartition + " in " + dir,
+                    e instanceof IOException io ? io : ((UncheckedIOException) e).getCause());
+        }
+    }
+
+    /**
+     * Whether the partition directory {@code dir} holds no record: every segment file in it is empty. Such a
+     * directory without a readable {@code partition.metadata} is a creation a crash interrupted.
+     */
+    public static boolean holdsNoRecords(Path dir) throws IOException {
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "*" + LogSegment.LOG_SUFFIX + "*")) {
+            for (Path file : files) {
+                if (Files.size(file) > 0) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    private static void deleteDirectory(Path dir) throws IOException {
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
+            for (Path file : files) {
+                Files.delete(file);
+            }
+        }
+        Files.deleteIfExists(dir);
     }
 
     public TopicPartition topicPartition() {
@@ -538,6 +605,25 @@ public final class PartitionLog {
     }
 
     /**
+     * Makes durable what must be on disk before any data is: the files of a new log ({@link #create}) with
+     * their directory entries, and the leader epochs assigned since the last flush (see {@link LeaderEpochCache}).
+     * A failure fails the log, as a failed fsync of its data does.
+     */
+    private void syncMetadata() throws IOException {
+        try {
+            if (creationUnsynced) {
+                PartitionMetadataFile.sync(dir);
+                AtomicFile.fsyncDirectory(dir);
+                creationUnsynced = false;
+            }
+            epochs.flush();
+        } catch (IOException | UncheckedIOException e) {
+            markFailed("cannot make the log's metadata durable: " + e.getMessage());
+            throw e instanceof IOException io ? io : new IOException(e);
+        }
+    }
+
+    /**
      * Fsyncs, with their indexes, the rolled segments that end at or below {@code upToOffset}: a flush
      * that only synced their data (the recovery point was inside them) left their final index entries
      * to this, and recovery does not rebuild the indexes of segments below the recovery point.
@@ -594,6 +680,7 @@ public final class PartitionLog {
         if (upToOffset <= from || closed) {
             return;
         }
+        syncMetadata();
         Long firstKey = segments.floorKey(from);
         Collection<LogSegment> dirty = segments.subMap(firstKey == null ? Long.MIN_VALUE : firstKey, true, upToOffset, false).values();
         for (LogSegment segment : dirty) {
@@ -806,6 +893,7 @@ public final class PartitionLog {
             }
             try {
                 flush(logEndOffset());
+                syncMetadata();
                 segments.lastEntry().getValue().flush();
                 producers.takeSnapshot(logEndOffset());
                 producers.deleteOldSnapshots(PRODUCER_SNAPSHOTS_TO_KEEP);
@@ -922,6 +1010,7 @@ public final class PartitionLog {
             rebuildProducerState(nextOffset);
             if (recovered) {
                 // What lies below the checkpointed recovery point was fsynced before the shutdown.
+                epochs.flush();
                 for (LogSegment segment : segments.tailMap(segments.floorKey(Math.max(checkpointedRecoveryPoint, segments.firstKey())),
                         true).values()) {
                     segment.flush();
