@@ -76,6 +76,8 @@ public final class LogManager implements AutoCloseable {
     private static final long INDEX_IDLE_CHECK_MS = 60_000L;
     /** Logs closed at once at shutdown. */
     private static final int CLOSE_THREADS = 8;
+    /** Logs loaded at once at start-up, at least; loading mostly waits on the file system (and on fsyncs after a crash). */
+    private static final int LOAD_THREADS = 8;
     /** Logs created at once; creating one mostly waits on the file system, so more than the CPU count pays off. */
     private static final int CREATE_THREADS = 8;
 
@@ -89,6 +91,8 @@ public final class LogManager implements AutoCloseable {
     /** Creates the logs of a metadata change several at a time; its threads start on first use. */
     private final ExecutorService creators;
     private final LogCleaner cleaner;
+    /** Serializes the writes of the checkpoint files. */
+    private final Object checkpointLock = new Object();
     private volatile boolean closed;
 
     private LogManager(LogManagerConfig config, Time time) {
@@ -147,25 +151,32 @@ public final class LogManager implements AutoCloseable {
                     continue;
                 }
                 TopicPartition tp = parsePartitionDir(name);
-                Optional<UUID> topicId = PartitionMetadataFile.read(dir);
-                if (tp != null && topicId.isEmpty() && removeIncompleteCreation(dir)) {
-                    continue;
-                }
-                if (tp == null || topicId.isEmpty()) {
+                if (tp == null) {
                     log.warn("Ignoring {}: not a partition directory", dir);
                     continue;
                 }
-                loads.add(() -> PartitionLog.open(tp, dir, topicId.get(), configFor.apply(tp.topic()),
-                        recoveryPoints.getOrDefault(tp, 0L), logStarts.getOrDefault(tp, 0L), directory.hadCleanShutdown(), time,
-                        directory.flusher(), this::scheduleQuietly));
+                loads.add(() -> {
+                    Optional<UUID> topicId = PartitionMetadataFile.read(dir);
+                    if (topicId.isEmpty()) {
+                        if (!removeIncompleteCreation(dir)) {
+                            log.warn("Ignoring {}: not a partition directory", dir);
+                        }
+                        return null;
+                    }
+                    return PartitionLog.open(tp, dir, topicId.get(), configFor.apply(tp.topic()), recoveryPoints.getOrDefault(tp, 0L),
+                            logStarts.getOrDefault(tp, 0L), directory.hadCleanShutdown(), time, directory.flusher(), this::scheduleQuietly);
+                });
             }
         }
-        ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Runtime.getRuntime().availableProcessors()));
+        ExecutorService pool = Executors.newFixedThreadPool(Math.max(LOAD_THREADS, Runtime.getRuntime().availableProcessors()));
         RuntimeException failure = null;
         try {
             for (Future<PartitionLog> loaded : pool.invokeAll(loads)) {
                 try {
                     PartitionLog partitionLog = loaded.get();
+                    if (partitionLog == null) {
+                        continue;
+                    }
                     PartitionLog previous = logs.putIfAbsent(partitionLog.topicPartition(), partitionLog);
                     if (previous == null) {
                         directories.get(partitionLog.dir().getParent()).logCount().incrementAndGet();
@@ -470,19 +481,24 @@ public final class LogManager implements AutoCloseable {
                 .orElseThrow();
     }
 
-    /** Writes every directory's recovery points and log start offsets. */
+    /** Writes every directory's recovery points and log start offsets; a file that would not change is not rewritten. */
     public void checkpoint() throws IOException {
-        for (LogDirectory directory : directories.values()) {
-            Map<TopicPartition, Long> recoveryPoints = new HashMap<>();
-            Map<TopicPartition, Long> logStarts = new HashMap<>();
-            for (PartitionLog partitionLog : logs.values()) {
-                if (partitionLog.dir().getParent().equals(directory.path())) {
-                    recoveryPoints.put(partitionLog.topicPartition(), partitionLog.recoveryPoint());
-                    logStarts.put(partitionLog.topicPartition(), partitionLog.logStartOffset());
-                }
+        synchronized (checkpointLock) {
+            Map<Path, Map<TopicPartition, Long>> recoveryPoints = new HashMap<>();
+            Map<Path, Map<TopicPartition, Long>> logStarts = new HashMap<>();
+            for (LogDirectory directory : directories.values()) {
+                recoveryPoints.put(directory.path(), new HashMap<>());
+                logStarts.put(directory.path(), new HashMap<>());
             }
-            directory.writeOffsets(OffsetCheckpointFile.RECOVERY_POINT, recoveryPoints);
-            directory.writeOffsets(OffsetCheckpointFile.LOG_START_OFFSET, logStarts);
+            for (PartitionLog partitionLog : logs.values()) {
+                Path parent = partitionLog.dir().getParent();
+                recoveryPoints.get(parent).put(partitionLog.topicPartition(), partitionLog.recoveryPoint());
+                logStarts.get(parent).put(partitionLog.topicPartition(), partitionLog.logStartOffset());
+            }
+            for (LogDirectory directory : directories.values()) {
+                directory.writeOffsets(OffsetCheckpointFile.RECOVERY_POINT, recoveryPoints.get(directory.path()));
+                directory.writeOffsets(OffsetCheckpointFile.LOG_START_OFFSET, logStarts.get(directory.path()));
+            }
         }
     }
 
@@ -705,6 +721,8 @@ public final class LogManager implements AutoCloseable {
         private final FileLock lock;
         private final boolean cleanShutdown;
         private final LogFlusher flusher;
+        /** What each checkpoint file was last written with by this process; written under the manager's checkpoint lock. */
+        private final Map<String, Map<TopicPartition, Long>> written = new ConcurrentHashMap<>();
         /** The logs listed in this directory, counted as they are created, loaded and deleted. */
         private final AtomicInteger logCount = new AtomicInteger();
         /** Why the directory's logs refuse appends, or null while it has enough free space. */
@@ -792,8 +810,14 @@ public final class LogManager implements AutoCloseable {
             }
         }
 
+        /** Writes a checkpoint file, unless it already holds exactly {@code offsets} (an idle broker rewrites nothing). */
         void writeOffsets(String fileName, Map<TopicPartition, Long> offsets) throws IOException {
+            if (offsets.equals(written.get(fileName))) {
+                return;
+            }
+            written.remove(fileName);
             new OffsetCheckpointFile(path.resolve(fileName)).write(offsets);
+            written.put(fileName, offsets);
         }
 
         void clearCleanShutdown() {

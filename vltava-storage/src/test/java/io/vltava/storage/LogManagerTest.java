@@ -69,6 +69,13 @@ class LogManagerTest {
         }
     }
 
+    /** Creates the log of orders-0 under a new topic id and appends {@code batches} batches to it. */
+    private static PartitionLog ordersWithBatches(LogManager manager, int batches) {
+        PartitionLog orders = manager.getOrCreateLog(new TopicPartition("orders", 0), UUID.randomUUID(), LOG_CONFIG);
+        append(orders, batches);
+        return orders;
+    }
+
     private static byte[] readAll(PartitionLog log) {
         return TestBatches.bytes(log.read(0, Integer.MAX_VALUE, FetchIsolation.LOG_END, false).slice());
     }
@@ -215,8 +222,7 @@ class LogManagerTest {
     void withoutTheCleanShutdownMarkerTheLogsAreRecovered() throws IOException {
         Path a = root.resolve("a");
         LogManager manager = open(a);
-        PartitionLog orders = manager.getOrCreateLog(new TopicPartition("orders", 0), UUID.randomUUID(), LOG_CONFIG);
-        append(orders, 3);
+        PartitionLog orders = ordersWithBatches(manager, 3);
         byte[] bytes = readAll(orders);
         manager.close();
         Files.delete(a.resolve(LogManager.CLEAN_SHUTDOWN_FILE));
@@ -419,6 +425,28 @@ class LogManagerTest {
                 return false;
             }
         });
+    }
+
+    @Test
+    void aCheckpointThatWouldChangeNothingWritesNothing() throws IOException {
+        Path a = root.resolve("a");
+        LogManager manager = open(a);
+        PartitionLog orders = ordersWithBatches(manager, 2);
+        manager.checkpoint();
+        Path recoveryPoints = a.resolve(OffsetCheckpointFile.RECOVERY_POINT);
+        Path logStarts = a.resolve(OffsetCheckpointFile.LOG_START_OFFSET);
+        Files.delete(recoveryPoints);
+        Files.delete(logStarts);
+
+        manager.checkpoint();
+        assertThat(recoveryPoints).as("nothing changed: not written").doesNotExist();
+        assertThat(logStarts).doesNotExist();
+
+        orders.maybeIncrementHighWatermark(orders.logEndOffset());
+        orders.deleteRecordsBefore(2);
+        manager.checkpoint();
+        assertThat(new OffsetCheckpointFile(logStarts).read()).containsOnly(Map.entry(new TopicPartition("orders", 0), 2L));
+        assertThat(recoveryPoints).as("unchanged: still not written").doesNotExist();
     }
 
     @Test

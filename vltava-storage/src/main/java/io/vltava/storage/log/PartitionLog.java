@@ -113,6 +113,8 @@ public final class PartitionLog {
             PartitionMetadataFile.write(dir, topicId);
             PartitionLog partitionLog = new PartitionLog(topicPartition, dir, topicId, config, time, flusher, scheduler,
                     LeaderEpochCache.load(dir));
+            // After a crash, the files of a log created shortly before may not be durable yet.
+            partitionLog.creationUnsynced = !cleanShutdown;
             partitionLog.load(recoveryPoint, logStartOffset, cleanShutdown);
             return partitionLog;
         } catch (IOException e) {
@@ -895,8 +897,11 @@ public final class PartitionLog {
                 flush(logEndOffset());
                 syncMetadata();
                 segments.lastEntry().getValue().flush();
-                producers.takeSnapshot(logEndOffset());
-                producers.deleteOldSnapshots(PRODUCER_SNAPSHOTS_TO_KEEP);
+                if (logEndOffset() > 0) {
+                    // A log that never held a record has no producer state to keep.
+                    producers.takeSnapshot(logEndOffset());
+                    producers.deleteOldSnapshots(PRODUCER_SNAPSHOTS_TO_KEEP);
+                }
             } catch (IOException | UncheckedIOException e) {
                 markFailed("cannot flush on close: " + e.getMessage());
             }
@@ -1010,9 +1015,13 @@ public final class PartitionLog {
             rebuildProducerState(nextOffset);
             if (recovered) {
                 // What lies below the checkpointed recovery point was fsynced before the shutdown.
-                epochs.flush();
-                for (LogSegment segment : segments.tailMap(segments.floorKey(Math.max(checkpointedRecoveryPoint, segments.firstKey())),
-                        true).values()) {
+                // An empty segment has nothing to make durable: a crash cannot take records from it.
+                List<LogSegment> holdingRecords = segments.tailMap(segments.floorKey(Math.max(checkpointedRecoveryPoint, segments.firstKey())),
+                        true).values().stream().filter(segment -> segment.size() > 0).toList();
+                if (!holdingRecords.isEmpty()) {
+                    syncMetadata();
+                }
+                for (LogSegment segment : holdingRecords) {
                     segment.flush();
                 }
                 recoveryPoint = nextOffset;

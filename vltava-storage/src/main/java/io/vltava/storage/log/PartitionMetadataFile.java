@@ -62,7 +62,7 @@ public final class PartitionMetadataFile {
     public static Optional<UUID> read(Path dir) {
         Path file = dir.resolve(FILE_NAME);
         try {
-            for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+            for (String line : Files.readString(file, StandardCharsets.UTF_8).split("\n")) {
                 if (line.startsWith("topic_id:")) {
                     return Optional.of(decode(line.substring("topic_id:".length()).trim()));
                 }
