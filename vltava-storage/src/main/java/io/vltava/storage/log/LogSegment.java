@@ -30,7 +30,9 @@ import java.util.concurrent.ThreadLocalRandom;
  * a reopened segment reads it from.
  *
  * <p>Both indexes are mapped lazily: opening a segment maps nothing; the first lookup or append maps
- * an index, and {@link #releaseIndexesIfIdle} gives an inactive segment's mappings back.
+ * an index, and {@link #releaseIndexesIfIdle} gives an inactive segment's mappings back. Index files are
+ * created lazily too: a segment that never held a record has none, and one whose log is empty but whose
+ * index files are missing is sane.
  *
  * <p>Crash behaviour: bytes past the last fsync may be missing or torn after a crash; {@link #recover}
  * validates every batch, truncates at the first bad one and rebuilds both indexes.
@@ -589,8 +591,17 @@ public final class LogSegment {
      */
     void onRolled() {
         appendLargestTimestampEntry();
+        materializeIndexes();
         offsetIndex.trimToEntries();
         timeIndex.trimToEntries();
+    }
+
+    /** Gives a segment that holds records both index files, even without entries, so that the next start does not take them for lost. */
+    private void materializeIndexes() {
+        if (size > 0) {
+            offsetIndex.materialize();
+            timeIndex.materialize();
+        }
     }
 
     /**
@@ -600,6 +611,7 @@ public final class LogSegment {
     void close() throws IOException {
         try {
             appendLargestTimestampEntry();
+            materializeIndexes();
             timeIndex.flush();
             offsetIndex.close();
             timeIndex.close();

@@ -19,9 +19,11 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Queue;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -972,10 +974,15 @@ public final class PartitionLog {
     private void load(long checkpointedRecoveryPoint, long checkpointedLogStart, boolean cleanShutdown) throws IOException {
         lock.lock();
         try {
-            deleteTemporaryFiles();
-            completeSwaps();
-            deleteIndexesWithoutLog();
-            for (long baseOffset : segmentBaseOffsets()) {
+            // One listing of the directory serves every step, unless a crash left files to clean up first.
+            List<String> names = fileNames();
+            if (names.stream().anyMatch(PartitionLog::leftByACrash)) {
+                deleteTemporaryFiles();
+                completeSwaps();
+                names = fileNames();
+            }
+            deleteIndexesWithoutLog(names);
+            for (long baseOffset : segmentBaseOffsets(names)) {
                 segments.put(baseOffset, LogSegment.open(dir, baseOffset, config, time));
             }
             if (segments.isEmpty()) {
@@ -1115,15 +1122,32 @@ public final class PartitionLog {
         producers.deleteOldSnapshots(PRODUCER_SNAPSHOTS_TO_KEEP);
     }
 
-    private List<Long> segmentBaseOffsets() throws IOException {
-        List<Long> offsets = new ArrayList<>();
-        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "*" + LogSegment.LOG_SUFFIX)) {
+    /** The names of the files in the log's directory. */
+    private List<String> fileNames() throws IOException {
+        List<String> names = new ArrayList<>();
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
             for (Path file : files) {
-                String name = file.getFileName().toString();
+                names.add(file.getFileName().toString());
+            }
+        }
+        return names;
+    }
+
+    /** Whether a file is one that only a crash leaves behind: see {@link #deleteTemporaryFiles} and {@link #completeSwaps}. */
+    private static boolean leftByACrash(String name) {
+        return name.endsWith(AtomicFile.TMP_SUFFIX) || name.endsWith(LogSegment.DELETED_SUFFIX) || name.endsWith(LogSegment.CLEANED_SUFFIX)
+                || name.endsWith(LogSegment.SWAP_SUFFIX);
+    }
+
+    /** The base offsets of the segments whose log files are among {@code names}, in order. */
+    private List<Long> segmentBaseOffsets(List<String> names) {
+        List<Long> offsets = new ArrayList<>();
+        for (String name : names) {
+            if (name.endsWith(LogSegment.LOG_SUFFIX)) {
                 try {
                     offsets.add(Long.parseLong(name.substring(0, name.length() - LogSegment.LOG_SUFFIX.length())));
                 } catch (NumberFormatException e) {
-                    log.warn("Ignoring unexpected file {}", file);
+                    log.warn("Ignoring unexpected file {}", dir.resolve(name));
                 }
             }
         }
@@ -1131,24 +1155,24 @@ public final class PartitionLog {
         return offsets;
     }
 
-    /**
-     * Removes files a crash left behind: half-written small files, segments deleted but not yet removed,
-     * and segments the cleaner had not finished writing.
-     */
-    /** Removes index files whose log is gone (a crash between the renames of a segment's files). */
-    private void deleteIndexesWithoutLog() throws IOException {
-        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "*{" + LogSegment.INDEX_SUFFIX + "," + LogSegment.TIME_INDEX_SUFFIX + "}")) {
-            for (Path file : files) {
-                String name = file.getFileName().toString();
+    /** Removes index files, among {@code names}, whose log is gone (a crash between the renames of a segment's files). */
+    private void deleteIndexesWithoutLog(List<String> names) throws IOException {
+        Set<String> present = new HashSet<>(names);
+        for (String name : names) {
+            if (name.endsWith(LogSegment.INDEX_SUFFIX) || name.endsWith(LogSegment.TIME_INDEX_SUFFIX)) {
                 String base = name.substring(0, name.indexOf('.'));
-                if (!Files.exists(dir.resolve(base + LogSegment.LOG_SUFFIX))) {
-                    log.warn("Deleting {}: its segment's log file is gone", file);
-                    Files.delete(file);
+                if (!present.contains(base + LogSegment.LOG_SUFFIX)) {
+                    log.warn("Deleting {}: its segment's log file is gone", dir.resolve(name));
+                    Files.delete(dir.resolve(name));
                 }
             }
         }
     }
 
+    /**
+     * Removes files a crash left behind: half-written small files, segments deleted but not yet removed,
+     * and segments the cleaner had not finished writing.
+     */
     private void deleteTemporaryFiles() throws IOException {
         try (DirectoryStream<Path> files = Files.newDirectoryStream(dir,
                 "*{" + AtomicFile.TMP_SUFFIX + "," + LogSegment.DELETED_SUFFIX + "," + LogSegment.CLEANED_SUFFIX + "}")) {
@@ -1205,7 +1229,7 @@ public final class PartitionLog {
                 swap.recover((batch, position) -> { });
             }
             long end = Math.max(swap.readNextOffset(), baseOffset + 1);
-            for (long replaced : segmentBaseOffsets()) {
+            for (long replaced : segmentBaseOffsets(fileNames())) {
                 if (replaced >= baseOffset && replaced < end) {
                     LogSegment.open(dir, replaced, config).delete();
                 }

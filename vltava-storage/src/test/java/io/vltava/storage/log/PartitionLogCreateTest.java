@@ -103,6 +103,28 @@ class PartitionLogCreateTest {
     }
 
     @Test
+    void anEmptyLogHasNoIndexFilesAndOneWithRecordsGetsThemAtClose() {
+        PartitionLog log = create(TestLogs.CONFIG);
+        log.close();
+        assertThat(TestLogs.files(dir, LogSegment.INDEX_SUFFIX)).isEmpty();
+        assertThat(TestLogs.files(dir, LogSegment.TIME_INDEX_SUFFIX)).isEmpty();
+
+        PartitionLog reopened = TestLogs.open(dir, TestLogs.CONFIG, time, flusher);
+        logs.add(reopened);
+        assertThat(TestLogs.files(dir, LogSegment.INDEX_SUFFIX)).as("an empty segment needs none").isEmpty();
+        ByteBuffer small = batch(0);
+        reopened.appendAsLeader(small, 0);
+        reopened.close();
+
+        assertThat(TestLogs.files(dir, LogSegment.INDEX_SUFFIX)).hasSize(1);
+        assertThat(TestLogs.files(dir, LogSegment.TIME_INDEX_SUFFIX)).hasSize(1);
+        PartitionLog again = TestLogs.open(dir, TestLogs.CONFIG, time, flusher);
+        logs.add(again);
+        assertThat(TestLogs.readAll(again, 0)).isEqualTo(TestBatches.bytes(small));
+        assertThat(again.batchWithMaxTimestamp()).isNotNull();
+    }
+
+    @Test
     void aCrashRightAfterCreationLeavesALogThatLoads() {
         PartitionLog log = create(TestLogs.CONFIG);
         log.assignEpochStartOffset(0);
