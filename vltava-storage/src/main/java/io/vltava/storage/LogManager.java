@@ -204,7 +204,9 @@ public final class LogManager implements AutoCloseable {
         for (LogDirectory directory : directories.values()) {
             directory.clearCleanShutdown();
         }
-        log.info("Loaded {} logs from {} in {} ms", logs.size(), config.logDirs(), time.hiResMilliseconds() - started);
+        List<Path> recovered = directories.values().stream().filter(d -> !d.hadCleanShutdown()).map(LogDirectory::path).toList();
+        log.info("Loaded {} logs from {} in {} ms{}", logs.size(), config.logDirs(), time.hiResMilliseconds() - started,
+                recovered.isEmpty() || logs.isEmpty() ? "" : "; those of " + recovered + " were recovered after an unclean shutdown");
     }
 
     /**

@@ -1087,7 +1087,8 @@ public final class PartitionLog {
                 break;
             }
         }
-        log.info("Recovered the log of {} from offset {} after an unclean shutdown", topicPartition, checkpointedRecoveryPoint);
+        // Per log at debug only: after a crash of a broker with many partitions, the log manager reports them in one line.
+        log.debug("Recovered the log of {} from offset {} after an unclean shutdown", topicPartition, checkpointedRecoveryPoint);
         return truncatedAny;
     }
 
