@@ -74,11 +74,17 @@ public final class LeaderEpochCache {
         dirty = true;
     }
 
-    /** Writes the entries, durably, if an assignment changed them since they were last written. */
-    public synchronized void flush() {
-        if (dirty) {
-            persist();
+    /**
+     * Writes the entries, durably, if an assignment changed them since they were last written.
+     *
+     * @return whether it wrote them, which fsyncs the partition's directory too
+     */
+    public synchronized boolean flush() {
+        if (!dirty) {
+            return false;
         }
+        persist();
+        return true;
     }
 
     /** The latest epoch, or {@link #UNDEFINED_EPOCH}. */

@@ -615,12 +615,18 @@ public final class PartitionLog {
      */
     private void syncMetadata() throws IOException {
         try {
-            if (creationUnsynced) {
+            boolean creation = creationUnsynced;
+            if (creation) {
                 PartitionMetadataFile.sync(dir);
-                AtomicFile.fsyncDirectory(dir);
+            }
+            // Writing the epochs fsyncs the directory, which covers the entries of the new log's files too.
+            boolean directorySynced = epochs.flush();
+            if (creation) {
+                if (!directorySynced) {
+                    AtomicFile.fsyncDirectory(dir);
+                }
                 creationUnsynced = false;
             }
-            epochs.flush();
         } catch (IOException | UncheckedIOException e) {
             markFailed("cannot make the log's metadata durable: " + e.getMessage());
             throw e instanceof IOException io ? io : new IOException(e);
@@ -898,7 +904,11 @@ public final class PartitionLog {
             try {
                 flush(logEndOffset());
                 syncMetadata();
-                segments.lastEntry().getValue().flush();
+                LogSegment active = segments.lastEntry().getValue();
+                if (active.size() > 0) {
+                    // An empty segment holds nothing to make durable.
+                    active.flush();
+                }
                 if (logEndOffset() > 0) {
                     // A log that never held a record has no producer state to keep.
                     producers.takeSnapshot(logEndOffset());
