@@ -41,7 +41,9 @@ import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -74,6 +76,10 @@ public final class LogManager implements AutoCloseable {
     private static final long INDEX_IDLE_CHECK_MS = 60_000L;
     /** Logs closed at once at shutdown. */
     private static final int CLOSE_THREADS = 8;
+    /** Logs loaded at once at start-up, at least; loading mostly waits on the file system (and on fsyncs after a crash). */
+    private static final int LOAD_THREADS = 8;
+    /** Logs created at once; creating one mostly waits on the file system, so more than the CPU count pays off. */
+    private static final int CREATE_THREADS = 8;
 
     private final LogManagerConfig config;
     private final Time time;
@@ -82,7 +88,11 @@ public final class LogManager implements AutoCloseable {
     /** Deleted logs whose files are still open, waiting for their removal. */
     private final Set<PartitionLog> awaitingRemoval = ConcurrentHashMap.newKeySet();
     private final ScheduledExecutorService scheduler;
+    /** Creates the logs of a metadata change several at a time; its threads start on first use. */
+    private final ExecutorService creators;
     private final LogCleaner cleaner;
+    /** Serializes the writes of the checkpoint files. */
+    private final Object checkpointLock = new Object();
     private volatile boolean closed;
 
     private LogManager(LogManagerConfig config, Time time) {
@@ -96,6 +106,12 @@ public final class LogManager implements AutoCloseable {
         // At shutdown, pending removals of deleted files wait for the next start, which removes them.
         executor.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
         this.scheduler = executor;
+        AtomicInteger creatorCount = new AtomicInteger();
+        this.creators = Executors.newFixedThreadPool(CREATE_THREADS, runnable -> {
+            Thread thread = new Thread(runnable, "vltava-log-creator-" + creatorCount.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        });
         this.cleaner = new LogCleaner(config.cleaner(), time, logs::values);
     }
 
@@ -135,24 +151,36 @@ public final class LogManager implements AutoCloseable {
                     continue;
                 }
                 TopicPartition tp = parsePartitionDir(name);
-                Optional<UUID> topicId = PartitionMetadataFile.read(dir);
-                if (tp == null || topicId.isEmpty()) {
+                if (tp == null) {
                     log.warn("Ignoring {}: not a partition directory", dir);
                     continue;
                 }
-                loads.add(() -> PartitionLog.open(tp, dir, topicId.get(), configFor.apply(tp.topic()),
-                        recoveryPoints.getOrDefault(tp, 0L), logStarts.getOrDefault(tp, 0L), directory.hadCleanShutdown(), time,
-                        directory.flusher(), this::scheduleQuietly));
+                loads.add(() -> {
+                    Optional<UUID> topicId = PartitionMetadataFile.read(dir);
+                    if (topicId.isEmpty()) {
+                        if (!removeIncompleteCreation(dir)) {
+                            log.warn("Ignoring {}: not a partition directory", dir);
+                        }
+                        return null;
+                    }
+                    return PartitionLog.open(tp, dir, topicId.get(), configFor.apply(tp.topic()), recoveryPoints.getOrDefault(tp, 0L),
+                            logStarts.getOrDefault(tp, 0L), directory.hadCleanShutdown(), time, directory.flusher(), this::scheduleQuietly);
+                });
             }
         }
-        ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Runtime.getRuntime().availableProcessors()));
+        ExecutorService pool = Executors.newFixedThreadPool(Math.max(LOAD_THREADS, Runtime.getRuntime().availableProcessors()));
         RuntimeException failure = null;
         try {
             for (Future<PartitionLog> loaded : pool.invokeAll(loads)) {
                 try {
                     PartitionLog partitionLog = loaded.get();
+                    if (partitionLog == null) {
+                        continue;
+                    }
                     PartitionLog previous = logs.putIfAbsent(partitionLog.topicPartition(), partitionLog);
-                    if (previous != null) {
+                    if (previous == null) {
+                        directories.get(partitionLog.dir().getParent()).logCount().incrementAndGet();
+                    } else {
                         partitionLog.closeWithoutFlush();
                         failure = new IllegalStateException("Partition " + partitionLog.topicPartition() + " has a log in both "
                                 + previous.dir() + " and " + partitionLog.dir());
@@ -176,7 +204,30 @@ public final class LogManager implements AutoCloseable {
         for (LogDirectory directory : directories.values()) {
             directory.clearCleanShutdown();
         }
-        log.info("Loaded {} logs from {} in {} ms", logs.size(), config.logDirs(), time.hiResMilliseconds() - started);
+        List<Path> recovered = directories.values().stream().filter(d -> !d.hadCleanShutdown()).map(LogDirectory::path).toList();
+        log.info("Loaded {} logs from {} in {} ms{}", logs.size(), config.logDirs(), time.hiResMilliseconds() - started,
+                recovered.isEmpty() || logs.isEmpty() ? "" : "; those of " + recovered + " were recovered after an unclean shutdown");
+    }
+
+    /**
+     * Removes a partition directory without a readable {@code partition.metadata} that holds no record: a
+     * creation a crash interrupted (see {@link PartitionLog#create}). If the metadata still assigns the
+     * partition here, it is created again.
+     *
+     * @return whether the directory was such a leftover and is gone
+     */
+    private static boolean removeIncompleteCreation(Path dir) {
+        try {
+            if (!PartitionLog.holdsNoRecords(dir)) {
+                return false;
+            }
+            deleteRecursively(dir);
+            log.info("Removed {}, a log whose creation a crash interrupted; it holds no record", dir);
+            return true;
+        } catch (IOException e) {
+            log.warn("Cannot remove {}, which a crash left incomplete: {}", dir, e.toString());
+            return false;
+        }
     }
 
     private void schedule() {
@@ -207,35 +258,136 @@ public final class LogManager implements AutoCloseable {
     /**
      * The log of {@code tp}, created in the log directory with the fewest logs if there is none. An
      * existing log of another topic id (a deleted topic of the same name) is deleted first.
+     *
+     * @throws UncheckedIOException if the log cannot be created
      */
     public PartitionLog getOrCreateLog(TopicPartition tp, UUID topicId, LogConfig logConfig) {
         PartitionLog existing = logs.get(tp);
         if (existing != null && existing.topicId().equals(topicId)) {
             return existing;
         }
+        Map<TopicPartition, RuntimeException> failures = new HashMap<>();
+        PartitionLog partitionLog = getOrCreate(List.of(new LogCreateRequest(tp, topicId, logConfig)), failures).get(tp);
+        if (partitionLog == null) {
+            throw failures.get(tp);
+        }
+        return partitionLog;
+    }
+
+    /**
+     * The logs of the requested partitions, creating those this broker does not hold yet (as
+     * {@link #getOrCreateLog} does, each in the directory with the fewest logs at that point), several at a
+     * time. The new logs' directory entries are made durable by one fsync per log directory; their files
+     * become durable when each log first fsyncs data (see {@link PartitionLog#create}), so a metadata change
+     * that creates thousands of partitions costs no fsync per partition.
+     *
+     * @return the log of each partition, but for those whose log could not be created: they are missing, and
+     *         the failure is logged
+     */
+    public Map<TopicPartition, PartitionLog> getOrCreateLogs(Collection<LogCreateRequest> requests) {
+        Map<TopicPartition, RuntimeException> failures = new HashMap<>();
+        Map<TopicPartition, PartitionLog> result = getOrCreate(requests, failures);
+        failures.forEach((tp, failure) -> log.error("Cannot create the log of {}; the partition stays offline on this broker", tp, failure));
+        return result;
+    }
+
+    private Map<TopicPartition, PartitionLog> getOrCreate(Collection<LogCreateRequest> requests, Map<TopicPartition, RuntimeException> failures) {
+        Map<TopicPartition, PartitionLog> result = new HashMap<>();
+        List<PendingCreation> pending = new ArrayList<>();
         synchronized (this) {
-            existing = logs.get(tp);
-            if (existing != null && existing.topicId().equals(topicId)) {
-                return existing;
-            }
-            if (existing != null) {
-                deleteLog(tp);
-            }
             if (closed) {
                 throw new IllegalStateException("The log manager is closed");
             }
-            LogDirectory directory = leastLoadedDirectory();
-            PartitionLog created = PartitionLog.open(tp, directory.path().resolve(tp.toString()), topicId, logConfig, 0L, 0L, true, time,
-                    directory.flusher(), this::scheduleQuietly);
-            logs.put(tp, created);
-            // Checked after the log is listed, so that a change the free-space check makes meanwhile reaches it.
-            String shortOfSpace = directory.shortOfSpace();
-            if (shortOfSpace != null) {
-                created.refuseAppends(shortOfSpace);
+            for (LogCreateRequest request : requests) {
+                TopicPartition tp = request.topicPartition();
+                PartitionLog existing = logs.get(tp);
+                if (existing != null && existing.topicId().equals(request.topicId())) {
+                    result.put(tp, existing);
+                    continue;
+                }
+                if (existing != null) {
+                    deleteLog(tp);
+                }
+                LogDirectory directory = leastLoadedDirectory();
+                directory.logCount().incrementAndGet();
+                pending.add(new PendingCreation(request, directory));
             }
-            log.info("Created the log of {} in {}", tp, directory.path());
-            return created;
+            if (!pending.isEmpty()) {
+                createAll(pending, result, failures);
+            }
         }
+        return result;
+    }
+
+    /**
+     * Creates the pending logs, several at once, then fsyncs each log directory that got one, and lists them;
+     * called holding the monitor.
+     */
+    private void createAll(List<PendingCreation> pending, Map<TopicPartition, PartitionLog> result,
+                           Map<TopicPartition, RuntimeException> failures) {
+        long started = time.hiResMilliseconds();
+        List<Future<PartitionLog>> creations = new ArrayList<>(pending.size());
+        for (PendingCreation creation : pending) {
+            Callable<PartitionLog> task = () -> create(creation);
+            creations.add(pending.size() == 1 ? runHere(task) : creators.submit(task));
+        }
+        Map<LogDirectory, List<PartitionLog>> createdIn = new HashMap<>();
+        for (int i = 0; i < pending.size(); i++) {
+            PendingCreation creation = pending.get(i);
+            try {
+                createdIn.computeIfAbsent(creation.directory(), d -> new ArrayList<>()).add(creations.get(i).get());
+            } catch (ExecutionException | InterruptedException e) {
+                if (e instanceof InterruptedException) {
+                    Thread.currentThread().interrupt();
+                }
+                creation.directory().logCount().decrementAndGet();
+                Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
+                failures.put(creation.request().topicPartition(),
+                        cause instanceof RuntimeException runtime ? runtime : new IllegalStateException(cause.getMessage(), cause));
+            }
+        }
+        for (Map.Entry<LogDirectory, List<PartitionLog>> entry : createdIn.entrySet()) {
+            LogDirectory directory = entry.getKey();
+            try {
+                AtomicFile.fsyncDirectory(directory.path());
+            } catch (IOException e) {
+                for (PartitionLog failed : entry.getValue()) {
+                    failed.closeWithoutFlush();
+                    directory.logCount().decrementAndGet();
+                    failures.put(failed.topicPartition(), new UncheckedIOException("Cannot fsync " + directory.path() + " after creating "
+                            + failed.dir(), e));
+                }
+                continue;
+            }
+            for (PartitionLog created : entry.getValue()) {
+                logs.put(created.topicPartition(), created);
+                // Checked after the log is listed, so that a change the free-space check makes meanwhile reaches it.
+                String shortOfSpace = directory.shortOfSpace();
+                if (shortOfSpace != null) {
+                    created.refuseAppends(shortOfSpace);
+                }
+                result.put(created.topicPartition(), created);
+                log.debug("Created the log of {} in {}", created.topicPartition(), directory.path());
+            }
+        }
+        log.info("Created {} logs in {} ms", pending.size() - failures.size(), time.hiResMilliseconds() - started);
+    }
+
+    private PartitionLog create(PendingCreation creation) {
+        LogCreateRequest request = creation.request();
+        LogDirectory directory = creation.directory();
+        return PartitionLog.create(request.topicPartition(), directory.path().resolve(request.topicPartition().toString()), request.topicId(),
+                request.config(), time, directory.flusher(), this::scheduleQuietly);
+    }
+
+    private static <T> Future<T> runHere(Callable<T> task) {
+        FutureTask<T> future = new FutureTask<>(task);
+        future.run();
+        return future;
+    }
+
+    /** A log about to be created, and the directory chosen for it. */
+    private record PendingCreation(LogCreateRequest request, LogDirectory directory) {
     }
 
     /** Deletes the log of {@code tp}: its directory is renamed at once and removed later. */
@@ -243,6 +395,10 @@ public final class LogManager implements AutoCloseable {
         PartitionLog removed = logs.remove(tp);
         if (removed == null) {
             return;
+        }
+        LogDirectory directory = directories.get(removed.dir().getParent());
+        if (directory != null) {
+            directory.logCount().decrementAndGet();
         }
         cleaner.abortCleaning(removed);
         Path renamed = removed.dir().resolveSibling(tp + "." + UUID.randomUUID().toString().replace("-", "") + DELETE_SUFFIX);
@@ -321,32 +477,30 @@ public final class LogManager implements AutoCloseable {
 
     /** The directory for a new log: the one with the fewest logs, preferring those with enough free space. */
     private LogDirectory leastLoadedDirectory() {
-        Map<Path, Integer> counts = new HashMap<>();
-        for (LogDirectory directory : directories.values()) {
-            counts.put(directory.path(), 0);
-        }
-        for (PartitionLog partitionLog : logs.values()) {
-            counts.merge(partitionLog.dir().getParent(), 1, Integer::sum);
-        }
         return directories.values().stream()
                 .min(Comparator.comparing((LogDirectory d) -> d.shortOfSpace() != null)
-                        .thenComparingInt(d -> counts.getOrDefault(d.path(), 0)).thenComparing(d -> d.path().toString()))
+                        .thenComparingInt(d -> d.logCount().get()).thenComparing(d -> d.path().toString()))
                 .orElseThrow();
     }
 
-    /** Writes every directory's recovery points and log start offsets. */
+    /** Writes every directory's recovery points and log start offsets; a file that would not change is not rewritten. */
     public void checkpoint() throws IOException {
-        for (LogDirectory directory : directories.values()) {
-            Map<TopicPartition, Long> recoveryPoints = new HashMap<>();
-            Map<TopicPartition, Long> logStarts = new HashMap<>();
-            for (PartitionLog partitionLog : logs.values()) {
-                if (partitionLog.dir().getParent().equals(directory.path())) {
-                    recoveryPoints.put(partitionLog.topicPartition(), partitionLog.recoveryPoint());
-                    logStarts.put(partitionLog.topicPartition(), partitionLog.logStartOffset());
-                }
+        synchronized (checkpointLock) {
+            Map<Path, Map<TopicPartition, Long>> recoveryPoints = new HashMap<>();
+            Map<Path, Map<TopicPartition, Long>> logStarts = new HashMap<>();
+            for (LogDirectory directory : directories.values()) {
+                recoveryPoints.put(directory.path(), new HashMap<>());
+                logStarts.put(directory.path(), new HashMap<>());
             }
-            directory.writeOffsets(OffsetCheckpointFile.RECOVERY_POINT, recoveryPoints);
-            directory.writeOffsets(OffsetCheckpointFile.LOG_START_OFFSET, logStarts);
+            for (PartitionLog partitionLog : logs.values()) {
+                Path parent = partitionLog.dir().getParent();
+                recoveryPoints.get(parent).put(partitionLog.topicPartition(), partitionLog.recoveryPoint());
+                logStarts.get(parent).put(partitionLog.topicPartition(), partitionLog.logStartOffset());
+            }
+            for (LogDirectory directory : directories.values()) {
+                directory.writeOffsets(OffsetCheckpointFile.RECOVERY_POINT, recoveryPoints.get(directory.path()));
+                directory.writeOffsets(OffsetCheckpointFile.LOG_START_OFFSET, logStarts.get(directory.path()));
+            }
         }
     }
 
@@ -428,6 +582,7 @@ public final class LogManager implements AutoCloseable {
             return;
         }
         closed = true;
+        creators.shutdownNow();
         cleaner.shutdown();
         stopScheduler();
         Set<Path> uncleanDirectories = closeLogs();
@@ -506,6 +661,7 @@ public final class LogManager implements AutoCloseable {
 
     /** Undoes a failed start: closes what was loaded, without marking anything clean. */
     private void abandon() {
+        creators.shutdownNow();
         stopScheduler();
         for (PartitionLog partitionLog : logs.values()) {
             partitionLog.closeWithoutFlush();
@@ -567,6 +723,10 @@ public final class LogManager implements AutoCloseable {
         private final FileLock lock;
         private final boolean cleanShutdown;
         private final LogFlusher flusher;
+        /** What each checkpoint file was last written with by this process; written under the manager's checkpoint lock. */
+        private final Map<String, Map<TopicPartition, Long>> written = new ConcurrentHashMap<>();
+        /** The logs listed in this directory, counted as they are created, loaded and deleted. */
+        private final AtomicInteger logCount = new AtomicInteger();
         /** Why the directory's logs refuse appends, or null while it has enough free space. */
         private volatile String shortOfSpace;
 
@@ -605,6 +765,10 @@ public final class LogManager implements AutoCloseable {
 
         LogFlusher flusher() {
             return flusher;
+        }
+
+        AtomicInteger logCount() {
+            return logCount;
         }
 
         String shortOfSpace() {
@@ -648,8 +812,14 @@ public final class LogManager implements AutoCloseable {
             }
         }
 
+        /** Writes a checkpoint file, unless it already holds exactly {@code offsets} (an idle broker rewrites nothing). */
         void writeOffsets(String fileName, Map<TopicPartition, Long> offsets) throws IOException {
+            if (offsets.equals(written.get(fileName))) {
+                return;
+            }
+            written.remove(fileName);
             new OffsetCheckpointFile(path.resolve(fileName)).write(offsets);
+            written.put(fileName, offsets);
         }
 
         void clearCleanShutdown() {

@@ -21,6 +21,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -66,6 +67,13 @@ class LogManagerTest {
         for (int i = 0; i < batches; i++) {
             log.appendAsLeader(TestBatches.batch().records(2).seed(log.logEndOffset()).build(), 0);
         }
+    }
+
+    /** Creates the log of orders-0 under a new topic id and appends {@code batches} batches to it. */
+    private static PartitionLog ordersWithBatches(LogManager manager, int batches) {
+        PartitionLog orders = manager.getOrCreateLog(new TopicPartition("orders", 0), UUID.randomUUID(), LOG_CONFIG);
+        append(orders, batches);
+        return orders;
     }
 
     private static byte[] readAll(PartitionLog log) {
@@ -214,8 +222,7 @@ class LogManagerTest {
     void withoutTheCleanShutdownMarkerTheLogsAreRecovered() throws IOException {
         Path a = root.resolve("a");
         LogManager manager = open(a);
-        PartitionLog orders = manager.getOrCreateLog(new TopicPartition("orders", 0), UUID.randomUUID(), LOG_CONFIG);
-        append(orders, 3);
+        PartitionLog orders = ordersWithBatches(manager, 3);
         byte[] bytes = readAll(orders);
         manager.close();
         Files.delete(a.resolve(LogManager.CLEAN_SHUTDOWN_FILE));
@@ -271,14 +278,120 @@ class LogManagerTest {
         Path a = root.resolve("a");
         Files.createDirectories(a.resolve("not a partition"));
         Files.createDirectories(a.resolve("orders-0"));
+        Files.writeString(a.resolve("orders-0").resolve("00000000000000000000.log"), "records of an unknown topic id");
         Files.createDirectories(a.resolve(LogManager.METADATA_DIR));
         Files.writeString(a.resolve("some-file-1"), "x");
 
         LogManager manager = open(a);
 
         assertThat(manager.logs()).isEmpty();
-        assertThat(a.resolve("orders-0")).exists();
+        assertThat(a.resolve("not a partition")).exists();
+        assertThat(a.resolve("orders-0")).as("it holds records: kept").exists();
         assertThat(a.resolve(LogManager.METADATA_DIR)).exists();
+    }
+
+    @Test
+    void getOrCreateLogsCreatesEveryMissingLogAndSpreadsThemOverTheDirectories() throws IOException {
+        Path a = root.resolve("a");
+        Path b = root.resolve("b");
+        LogManager manager = open(a, b);
+        UUID id = UUID.randomUUID();
+        PartitionLog existing = manager.getOrCreateLog(new TopicPartition("orders", 0), id, LOG_CONFIG);
+        List<LogCreateRequest> requests = new ArrayList<>();
+        for (int p = 0; p < 40; p++) {
+            requests.add(new LogCreateRequest(new TopicPartition("orders", p), id, LOG_CONFIG));
+        }
+
+        Map<TopicPartition, PartitionLog> logs = manager.getOrCreateLogs(requests);
+
+        assertThat(logs).hasSize(40);
+        assertThat(logs.get(new TopicPartition("orders", 0))).isSameAs(existing);
+        assertThat(manager.logs()).hasSize(40).allMatch(log -> log.topicId().equals(id));
+        assertThat(names(a).stream().filter(n -> n.startsWith("orders-"))).hasSize(20);
+        assertThat(names(b).stream().filter(n -> n.startsWith("orders-"))).hasSize(20);
+        for (PartitionLog log : logs.values()) {
+            assertThat(log.dir()).isEqualTo(log.dir().getParent().resolve(log.topicPartition().toString()));
+            assertThat(log.logEndOffset()).isZero();
+        }
+        logs.values().stream().filter(log -> log.dir().getParent().equals(b)).limit(2).map(PartitionLog::topicPartition).toList()
+                .forEach(manager::deleteLog);
+        assertThat(manager.getOrCreateLog(new TopicPartition("more", 0), id, LOG_CONFIG).dir().getParent())
+                .as("deleted logs no longer count").isEqualTo(b);
+    }
+
+    @Test
+    void aLogThatCannotBeCreatedIsLeftOutAndTheOthersAreCreated() throws IOException {
+        Path a = root.resolve("a");
+        LogManager manager = open(a);
+        Files.writeString(a.resolve("orders-1"), "a file where the log's directory would go");
+        UUID id = UUID.randomUUID();
+
+        Map<TopicPartition, PartitionLog> logs = manager.getOrCreateLogs(List.of(new LogCreateRequest(new TopicPartition("orders", 0), id, LOG_CONFIG),
+                new LogCreateRequest(new TopicPartition("orders", 1), id, LOG_CONFIG),
+                new LogCreateRequest(new TopicPartition("orders", 2), id, LOG_CONFIG)));
+
+        assertThat(logs).containsOnlyKeys(new TopicPartition("orders", 0), new TopicPartition("orders", 2));
+        assertThat(manager.logs()).hasSize(2);
+        assertThatThrownBy(() -> manager.getOrCreateLog(new TopicPartition("orders", 1), id, LOG_CONFIG)).hasMessageContaining("orders-1");
+    }
+
+    @Test
+    void whatACrashLeavesOfNewLogsLoadsAndIsCreatedAgain() throws IOException {
+        Path a = root.resolve("a");
+        LogManager manager = open(a);
+        UUID id = UUID.randomUUID();
+        List<LogCreateRequest> requests = new ArrayList<>();
+        for (int p = 0; p < 6; p++) {
+            requests.add(new LogCreateRequest(new TopicPartition("orders", p), id, LOG_CONFIG));
+        }
+        Map<TopicPartition, PartitionLog> created = manager.getOrCreateLogs(requests);
+        created.values().forEach(log -> log.assignEpochStartOffset(0));
+        append(created.get(new TopicPartition("orders", 5)), 2);
+        // A crash: the files as they are now, with what a power loss may do to those never fsynced.
+        Path crashed = root.resolve("crashed");
+        copyTree(a, crashed);
+        Files.delete(crashed.resolve(LogManager.LOCK_FILE));
+        Files.delete(crashed.resolve("orders-0").resolve("partition.metadata"));
+        Files.write(crashed.resolve("orders-1").resolve("partition.metadata"), new byte[0]);
+        Files.writeString(crashed.resolve("orders-2").resolve("partition.metadata"), "version: 0\ntopic_i");
+        deleteTree(crashed.resolve("orders-3"));
+        try (Stream<Path> files = Files.list(crashed.resolve("orders-4"))) {
+            for (Path file : files.toList()) {
+                Files.delete(file);
+            }
+        }
+
+        LogManager restarted = open(crashed);
+
+        assertThat(restarted.logs()).extracting(PartitionLog::topicPartition).containsExactly(new TopicPartition("orders", 5));
+        assertThat(restarted.log(new TopicPartition("orders", 5)).orElseThrow().logEndOffset()).isEqualTo(4);
+        assertThat(names(crashed)).doesNotContain("orders-0", "orders-1", "orders-2", "orders-3", "orders-4");
+        Map<TopicPartition, PartitionLog> again = restarted.getOrCreateLogs(requests);
+        assertThat(again).hasSize(6);
+        assertThat(again.values()).allMatch(log -> log.topicId().equals(id));
+        restarted.close();
+        assertThat(open(crashed).logs()).hasSize(6);
+    }
+
+    private static void copyTree(Path from, Path to) throws IOException {
+        try (Stream<Path> paths = Files.walk(from)) {
+            for (Path path : paths.toList()) {
+                Path target = to.resolve(from.relativize(path).toString());
+                if (Files.isDirectory(path)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(path, target);
+                }
+            }
+        }
+    }
+
+    private static void deleteTree(Path root) throws IOException {
+        try (Stream<Path> paths = Files.walk(root)) {
+            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(path);
+            }
+        }
     }
 
     @Test
@@ -312,6 +425,28 @@ class LogManagerTest {
                 return false;
             }
         });
+    }
+
+    @Test
+    void aCheckpointThatWouldChangeNothingWritesNothing() throws IOException {
+        Path a = root.resolve("a");
+        LogManager manager = open(a);
+        PartitionLog orders = ordersWithBatches(manager, 2);
+        manager.checkpoint();
+        Path recoveryPoints = a.resolve(OffsetCheckpointFile.RECOVERY_POINT);
+        Path logStarts = a.resolve(OffsetCheckpointFile.LOG_START_OFFSET);
+        Files.delete(recoveryPoints);
+        Files.delete(logStarts);
+
+        manager.checkpoint();
+        assertThat(recoveryPoints).as("nothing changed: not written").doesNotExist();
+        assertThat(logStarts).doesNotExist();
+
+        orders.maybeIncrementHighWatermark(orders.logEndOffset());
+        orders.deleteRecordsBefore(2);
+        manager.checkpoint();
+        assertThat(new OffsetCheckpointFile(logStarts).read()).containsOnly(Map.entry(new TopicPartition("orders", 0), 2L));
+        assertThat(recoveryPoints).as("unchanged: still not written").doesNotExist();
     }
 
     @Test

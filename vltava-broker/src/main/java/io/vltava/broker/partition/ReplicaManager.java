@@ -10,12 +10,15 @@ import io.vltava.metadata.image.MetadataPublisher;
 import io.vltava.metadata.image.PartitionRegistration;
 import io.vltava.metadata.image.TopicImage;
 import io.vltava.metadata.record.ConfigResourceType;
+import io.vltava.storage.LogCreateRequest;
 import io.vltava.storage.LogManager;
 import io.vltava.storage.log.PartitionLog;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -61,6 +64,7 @@ public final class ReplicaManager implements MetadataPublisher {
                 remove(new TopicPartition(deleted.name(), p));
             }
         }
+        Map<TopicPartition, NewReplica> newReplicas = new LinkedHashMap<>();
         for (MetadataDelta.ChangedTopic topic : delta.changedTopics()) {
             TopicSettings settings = null;
             for (Map.Entry<Integer, PartitionRegistration> entry : topic.changedPartitions().entrySet()) {
@@ -84,19 +88,11 @@ public final class ReplicaManager implements MetadataPublisher {
                 if (settings == null) {
                     settings = configs.settings(image, topic.name());
                 }
-                try {
-                    PartitionLog partitionLog = logManager.getOrCreateLog(tp, topic.id(), settings.logConfig());
-                    Partition partition = new Partition(tp, topic.id(), localBrokerId, partitionLog, registration, settings);
-                    if (registration.leader() == localBrokerId) {
-                        partitionLog.assignEpochStartOffset(registration.leaderEpoch());
-                    }
-                    partitions.put(tp, partition);
-                    partition.update(registration);
-                } catch (RuntimeException e) {
-                    // Clients get UNKNOWN_TOPIC_OR_PARTITION / KAFKA_STORAGE_ERROR for it; the others still load.
-                    log.error("Cannot open the log of {}; the partition stays offline on this broker", tp, e);
-                }
+                newReplicas.put(tp, new NewReplica(topic.id(), registration, settings));
             }
+        }
+        if (!newReplicas.isEmpty()) {
+            addReplicas(newReplicas);
         }
         for (ConfigResource resource : delta.changedConfigResources()) {
             if (resource.type() == ConfigResourceType.TOPIC && image.topics().get(resource.name()) != null) {
@@ -112,6 +108,35 @@ public final class ReplicaManager implements MetadataPublisher {
             deleteStrayLogs(image);
             initialised = true;
         }
+    }
+
+    /**
+     * Opens or creates the logs of replicas new to this broker, all in one go (see
+     * {@link LogManager#getOrCreateLogs}), and lists the partitions. A log that cannot be opened leaves its
+     * partition offline here: clients get UNKNOWN_TOPIC_OR_PARTITION or KAFKA_STORAGE_ERROR for it, and the
+     * others still load.
+     */
+    private void addReplicas(Map<TopicPartition, NewReplica> newReplicas) {
+        List<LogCreateRequest> requests = new ArrayList<>(newReplicas.size());
+        newReplicas.forEach((tp, replica) -> requests.add(new LogCreateRequest(tp, replica.topicId(), replica.settings().logConfig())));
+        Map<TopicPartition, PartitionLog> logs = logManager.getOrCreateLogs(requests);
+        newReplicas.forEach((tp, replica) -> {
+            PartitionLog partitionLog = logs.get(tp);
+            if (partitionLog == null) {
+                return;
+            }
+            PartitionRegistration registration = replica.registration();
+            try {
+                Partition partition = new Partition(tp, replica.topicId(), localBrokerId, partitionLog, registration, replica.settings());
+                if (registration.leader() == localBrokerId) {
+                    partitionLog.assignEpochStartOffset(registration.leaderEpoch());
+                }
+                partitions.put(tp, partition);
+                partition.update(registration);
+            } catch (RuntimeException e) {
+                log.error("Cannot open the log of {}; the partition stays offline on this broker", tp, e);
+            }
+        });
     }
 
     private void remove(TopicPartition tp) {
@@ -151,5 +176,9 @@ public final class ReplicaManager implements MetadataPublisher {
         }
         PartitionRegistration registration = topic.partitions().get(tp.partition());
         return registration != null && registration.replicas().contains(localBrokerId);
+    }
+
+    /** A replica the metadata assigns to this broker that it does not hold yet. */
+    private record NewReplica(UUID topicId, PartitionRegistration registration, TopicSettings settings) {
     }
 }

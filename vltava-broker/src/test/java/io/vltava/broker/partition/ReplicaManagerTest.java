@@ -6,6 +6,7 @@ import io.vltava.broker.LocalBroker;
 import io.vltava.common.topic.TopicPartition;
 import io.vltava.metadata.record.ConfigRecord;
 import io.vltava.metadata.record.ConfigResourceType;
+import io.vltava.metadata.record.MetadataRecord;
 import io.vltava.metadata.record.PartitionRecord;
 import io.vltava.metadata.record.RemoveTopicRecord;
 import io.vltava.metadata.record.TopicRecord;
@@ -16,6 +17,7 @@ import io.vltava.storage.log.TimestampType;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -68,6 +70,42 @@ class ReplicaManagerTest {
         assertThat(broker.partition("mixed", 0).topicId()).isEqualTo(id);
         assertThat(broker.partition("mixed", 0).log().topicId()).isEqualTo(id);
         assertThat(broker.replicaManager().partitions()).hasSize(2);
+    }
+
+    @Test
+    void oneChangeCreatingManyTopicsCreatesEveryLocalReplicaWithItsEpoch() {
+        open();
+        List<MetadataRecord> records = new ArrayList<>();
+        List<UUID> ids = new ArrayList<>();
+        for (int t = 0; t < 5; t++) {
+            UUID id = UUID.randomUUID();
+            ids.add(id);
+            records.add(new TopicRecord("many-" + t, id));
+            for (int p = 0; p < 30; p++) {
+                List<Integer> replicas = p % 10 == 9 ? List.of(2) : List.of(1);
+                records.add(new PartitionRecord(id, p, replicas, replicas, replicas.get(0), 3, 0));
+            }
+        }
+
+        broker.apply(records);
+
+        assertThat(broker.replicaManager().partitions()).hasSize(5 * 27);
+        assertThat(broker.logManager().logs()).hasSize(5 * 27);
+        for (int t = 0; t < 5; t++) {
+            for (int p = 0; p < 30; p++) {
+                Partition partition = broker.partition("many-" + t, p);
+                if (p % 10 == 9) {
+                    assertThat(partition).isNull();
+                    continue;
+                }
+                assertThat(partition.topicId()).isEqualTo(ids.get(t));
+                assertThat(partition.isLeader()).isTrue();
+                assertThat(partition.log().latestEpoch()).isEqualTo(3);
+                assertThat(partition.log().dir().getFileName().toString()).isEqualTo("many-" + t + "-" + p);
+            }
+        }
+        broker.append("many-4", 28, 2);
+        assertThat(broker.partition("many-4", 28).log().logEndOffset()).isEqualTo(2);
     }
 
     @Test

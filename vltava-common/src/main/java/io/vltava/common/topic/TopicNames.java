@@ -58,6 +58,11 @@ public final class TopicNames {
      * Whether two names would collide in metric names, where Kafka treats '.' and '_' alike.
      */
     public static boolean collide(String a, String b) {
-        return a.replace('.', '_').equals(b.replace('.', '_'));
+        return collisionKey(a).equals(collisionKey(b));
+    }
+
+    /** The name as Kafka's metric names spell it ('.' as '_'): two names collide when their keys are equal. */
+    public static String collisionKey(String name) {
+        return name.replace('.', '_');
     }
 }

@@ -95,10 +95,9 @@ final class TopicControl {
         if (image.topics().get(name) != null) {
             return new ApiError(Errors.TOPIC_ALREADY_EXISTS, "Topic '" + name + "' already exists.");
         }
-        for (String existing : image.topics().byName().keySet()) {
-            if (TopicNames.collide(existing, name)) {
-                return new ApiError(Errors.INVALID_TOPIC_EXCEPTION, "Topic '" + name + "' collides with existing topic: " + existing);
-            }
+        String colliding = image.topics().collidingWith(name).orElse(null);
+        if (colliding != null) {
+            return new ApiError(Errors.INVALID_TOPIC_EXCEPTION, "Topic '" + name + "' collides with existing topic: " + colliding);
         }
         Map<String, String> configs = new LinkedHashMap<>();
         List<String> nullValues = new ArrayList<>();

@@ -1,5 +1,6 @@
 package io.vltava.metadata.image;
 
+import io.vltava.common.topic.TopicNames;
 import io.vltava.metadata.record.ConfigRecord;
 import io.vltava.metadata.record.ConfigResourceType;
 import io.vltava.metadata.record.MetadataRecord;
@@ -10,6 +11,7 @@ import io.vltava.metadata.record.RemoveTopicRecord;
 import io.vltava.metadata.record.TopicRecord;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
@@ -91,16 +93,30 @@ public final class MetadataDelta {
         if (!changedTopics.isEmpty() || !deletedTopics.isEmpty()) {
             Map<UUID, TopicImage> byId = new HashMap<>(topics.byId());
             Map<String, TopicImage> byName = new HashMap<>(topics.byName());
+            Map<String, Set<String>> namesByCollisionKey = new HashMap<>(topics.namesByCollisionKey());
             for (TopicImage deleted : deletedTopics.values()) {
                 byId.remove(deleted.id());
                 byName.remove(deleted.name());
+                namesByCollisionKey.computeIfPresent(TopicNames.collisionKey(deleted.name()), (key, names) -> {
+                    Set<String> rest = new HashSet<>(names);
+                    rest.remove(deleted.name());
+                    return rest.isEmpty() ? null : rest;
+                });
             }
             for (ChangedTopic changed : changedTopics.values()) {
                 TopicImage image = new TopicImage(changed.name(), changed.id(), changed.partitions());
                 byId.put(image.id(), image);
                 byName.put(image.name(), image);
+                namesByCollisionKey.compute(TopicNames.collisionKey(image.name()), (key, names) -> {
+                    if (names != null && names.contains(image.name())) {
+                        return names;
+                    }
+                    Set<String> more = names == null ? new HashSet<>() : new HashSet<>(names);
+                    more.add(image.name());
+                    return more;
+                });
             }
-            topics = new TopicsImage(byId, byName);
+            topics = new TopicsImage(byId, byName, namesByCollisionKey);
         }
         Map<ConfigResource, Map<String, String>> configs = base.configs();
         if (!changedConfigs.isEmpty()) {

@@ -152,6 +152,22 @@ class MetadataDeltaTest {
     }
 
     @Test
+    void theImageKnowsWhichExistingTopicANewNameCollidesWith() {
+        MetadataImage base = apply(MetadataImage.EMPTY, 0, List.of(new TopicRecord("metrics.cpu", ORDERS), new TopicRecord("payments", PAYMENTS)));
+
+        assertThat(base.topics().collidingWith("metrics_cpu")).contains("metrics.cpu");
+        assertThat(base.topics().collidingWith("metrics.cpu")).contains("metrics.cpu");
+        assertThat(base.topics().collidingWith("metrics-cpu")).isEmpty();
+
+        MetadataImage afterDelete = apply(base, 1, new RemoveTopicRecord(ORDERS), new TopicRecord("pay.ments", new UUID(0, 3)));
+
+        assertThat(afterDelete.topics().collidingWith("metrics_cpu")).as("the colliding topic was deleted").isEmpty();
+        assertThat(afterDelete.topics().collidingWith("pay_ments")).contains("pay.ments");
+        assertThat(afterDelete.topics().collidingWith("payments")).contains("payments");
+        assertThat(afterDelete.topics()).isEqualTo(new TopicsImage(afterDelete.topics().byId(), afterDelete.topics().byName()));
+    }
+
+    @Test
     void deletingAnUnknownTopicChangesNothing() {
         MetadataImage base = apply(MetadataImage.EMPTY, 0, topic("orders", ORDERS, 1));
         MetadataDelta delta = new MetadataDelta(base);

@@ -17,6 +17,12 @@ import java.util.TreeMap;
  * <p>Invariant: epochs and start offsets both increase; every stored batch's partition leader epoch
  * has an entry at or before its offset.
  *
+ * <p>Durability: a new epoch ({@link #assign}) is only written by the next {@link #flush}, which the log
+ * runs before it fsyncs its segments; so every entry starting below the log's recovery point is on disk,
+ * and the entries after it, like the batches they describe, are rebuilt from the batches by recovery
+ * (an epoch whose leader wrote nothing yet is assigned again by the leader). Truncations are written at
+ * once, with whatever was assigned before them.
+ *
  * <p>Threading: mutated under the log's lock; readers on any thread (synchronized).
  */
 public final class LeaderEpochCache {
@@ -27,9 +33,16 @@ public final class LeaderEpochCache {
 
     private final CheckpointFile file;
     private final TreeMap<Integer, Long> epochs = new TreeMap<>();
+    /** Whether an assignment changed the entries since they were last written. */
+    private boolean dirty;
 
     private LeaderEpochCache(Path dir) {
         this.file = new CheckpointFile(dir.resolve(FILE_NAME));
+    }
+
+    /** The cache of a partition whose directory was just created: empty, and nothing to read. */
+    public static LeaderEpochCache empty(Path dir) {
+        return new LeaderEpochCache(dir);
     }
 
     /** Loads the cache of the partition in {@code dir}; an unreadable file starts empty (recovery rebuilds it). */
@@ -46,7 +59,7 @@ public final class LeaderEpochCache {
         return cache;
     }
 
-    /** Records that {@code epoch} starts at {@code startOffset}, if that is news. */
+    /** Records that {@code epoch} starts at {@code startOffset}, if that is news; written by the next {@link #flush}. */
     public synchronized void assign(int epoch, long startOffset) {
         if (epoch < 0 || startOffset < 0) {
             return;
@@ -58,7 +71,20 @@ public final class LeaderEpochCache {
         epochs.tailMap(epoch, true).clear();
         epochs.entrySet().removeIf(e -> e.getValue() >= startOffset);
         epochs.put(epoch, startOffset);
+        dirty = true;
+    }
+
+    /**
+     * Writes the entries, durably, if an assignment changed them since they were last written.
+     *
+     * @return whether it wrote them, which fsyncs the partition's directory too
+     */
+    public synchronized boolean flush() {
+        if (!dirty) {
+            return false;
+        }
         persist();
+        return true;
     }
 
     /** The latest epoch, or {@link #UNDEFINED_EPOCH}. */
@@ -123,6 +149,7 @@ public final class LeaderEpochCache {
         epochs.forEach((epoch, offset) -> lines.add(epoch + " " + offset));
         try {
             file.write(lines);
+            dirty = false;
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot write " + file.file(), e);
         }

@@ -1,7 +1,6 @@
 package io.vltava.storage.index;
 
 import java.io.IOException;
-import java.io.RandomAccessFile;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.MappedByteBuffer;
@@ -21,7 +20,9 @@ import java.nio.file.attribute.BasicFileAttributes;
  *
  * <p>Size: while the segment is active the file is preallocated to its maximum size (whole entries of
  * {@code segment.index.bytes}); {@link #trimToEntries()} and {@link #close()} cut it down to its
- * entries, so after a clean shutdown the length of the file says how many entries it has.
+ * entries, so after a clean shutdown the length of the file says how many entries it has. A missing
+ * file is only created when the index is first mapped (or by {@link #materialize}), so the many empty
+ * segments of a broker with many idle partitions have no index files at all.
  *
  * <p>Unmapping: a mapping is never unmapped by hand. Dropping it leaves a reader that still holds it
  * reading valid memory, and the garbage collector unmaps it once no one refers to it; unmapping a
@@ -51,13 +52,15 @@ public abstract class AbstractIndex {
     private volatile boolean touched;
     /** Guarded by this. */
     private long fileBytes;
+    /** Whether the file exists: it did when the index was opened, or a mapping or {@link #materialize} created it. Guarded by this. */
+    private boolean onDisk;
     /** Guarded by this. */
     private long lastTouchedMs;
 
     /**
      * Opens the index at {@code file} without mapping it. An existing file keeps its entries (its length
      * rounded down to whole entries; the segment checks them before trusting them); a missing one is
-     * created, preallocated to {@code maxIndexBytes} rounded down to whole entries.
+     * created on first use, preallocated to {@code maxIndexBytes} rounded down to whole entries.
      */
     protected AbstractIndex(Path file, long baseOffset, int maxIndexBytes, int entrySize) {
         this.file = file;
@@ -69,9 +72,8 @@ public abstract class AbstractIndex {
         if (createdEmpty) {
             this.fileHeldWholeEntries = true;
             this.maxEntries = maxIndexEntries;
-            this.fileBytes = (long) maxIndexEntries * entrySize;
-            preallocate(file, fileBytes);
         } else {
+            this.onDisk = true;
             this.fileHeldWholeEntries = length % entrySize == 0;
             int existing = (int) Math.min(length / entrySize, Integer.MAX_VALUE / entrySize);
             this.entries = existing;
@@ -90,14 +92,6 @@ public abstract class AbstractIndex {
         }
     }
 
-    private static void preallocate(Path file, long bytes) {
-        try (RandomAccessFile created = new RandomAccessFile(file.toFile(), "rw")) {
-            created.setLength(bytes);
-        } catch (IOException e) {
-            throw new UncheckedIOException("Cannot create index " + file, e);
-        }
-    }
-
     public Path file() {
         return file;
     }
@@ -106,7 +100,7 @@ public abstract class AbstractIndex {
         return baseOffset;
     }
 
-    /** Whether the file did not exist when the index was opened (a lost index must be rebuilt). */
+    /** Whether the file did not exist when the index was opened (a lost index of a segment holding records must be rebuilt). */
     public boolean createdEmpty() {
         return createdEmpty;
     }
@@ -188,9 +182,10 @@ public abstract class AbstractIndex {
         return m;
     }
 
-    /** Maps the first {@code bytes} of the file, growing it if it is shorter. Guarded by this. */
+    /** Maps the first {@code bytes} of the file, creating it if it is missing and growing it if it is shorter. Guarded by this. */
     private MappedByteBuffer mapFile(long bytes) {
-        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            onDisk = true;
             MappedByteBuffer m = channel.map(FileChannel.MapMode.READ_WRITE, 0, bytes);
             fileBytes = Math.max(fileBytes, bytes);
             return m;
@@ -209,6 +204,22 @@ public abstract class AbstractIndex {
             fileBytes = bytes;
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot trim index " + file, e);
+        }
+    }
+
+    /**
+     * Creates the file, empty, if it does not exist yet: for a segment that holds records but got no index
+     * entry, whose missing index file would otherwise look lost at the next start.
+     */
+    public synchronized void materialize() {
+        if (onDisk) {
+            return;
+        }
+        try {
+            Files.newByteChannel(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE).close();
+            onDisk = true;
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot create index " + file, e);
         }
     }
 
@@ -301,7 +312,9 @@ public abstract class AbstractIndex {
 
     /** Renames the index file; a mapping stays valid and a later one maps the new name. */
     public synchronized void renameTo(Path target) throws IOException {
-        Files.move(file, target, StandardCopyOption.ATOMIC_MOVE);
+        if (onDisk) {
+            Files.move(file, target, StandardCopyOption.ATOMIC_MOVE);
+        }
         file = target;
     }
 }

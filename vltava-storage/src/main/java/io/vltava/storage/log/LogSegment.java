@@ -30,7 +30,9 @@ import java.util.concurrent.ThreadLocalRandom;
  * a reopened segment reads it from.
  *
  * <p>Both indexes are mapped lazily: opening a segment maps nothing; the first lookup or append maps
- * an index, and {@link #releaseIndexesIfIdle} gives an inactive segment's mappings back.
+ * an index, and {@link #releaseIndexesIfIdle} gives an inactive segment's mappings back. Index files are
+ * created lazily too: a segment that never held a record has none, and one whose log is empty but whose
+ * index files are missing is sane.
  *
  * <p>Crash behaviour: bytes past the last fsync may be missing or torn after a crash; {@link #recover}
  * validates every batch, truncates at the first bad one and rebuilds both indexes.
@@ -118,6 +120,18 @@ public final class LogSegment {
 
     /** Opens the segment whose file names end in {@code fileSuffix} after the usual suffixes ("" for a live segment). */
     static LogSegment open(Path dir, long baseOffset, LogConfig config, Time time, String fileSuffix) {
+        return open(dir, baseOffset, config, time, fileSuffix, true);
+    }
+
+    /**
+     * Creates the first segment of a log whose directory was just made, without fsyncing the directory:
+     * the log does that once for all its new files before it first fsyncs data (see {@link PartitionLog#create}).
+     */
+    static LogSegment createFirst(Path dir, long baseOffset, LogConfig config, Time time) {
+        return open(dir, baseOffset, config, time, "", false);
+    }
+
+    private static LogSegment open(Path dir, long baseOffset, LogConfig config, Time time, String fileSuffix, boolean syncDirectory) {
         Path logFile = dir.resolve(fileName(baseOffset, LOG_SUFFIX + fileSuffix));
         FileChannel channel = null;
         try {
@@ -131,7 +145,9 @@ public final class LogSegment {
                     randomRollJitter(config), time.milliseconds());
             if (created) {
                 segment.resetMaxTimestamp();
-                AtomicFile.fsyncDirectory(dir);
+                if (syncDirectory) {
+                    AtomicFile.fsyncDirectory(dir);
+                }
             } else {
                 segment.indexLost = offsetIndex.createdEmpty() || timeIndex.createdEmpty();
             }
@@ -575,8 +591,17 @@ public final class LogSegment {
      */
     void onRolled() {
         appendLargestTimestampEntry();
+        materializeIndexes();
         offsetIndex.trimToEntries();
         timeIndex.trimToEntries();
+    }
+
+    /** Gives a segment that holds records both index files, even without entries, so that the next start does not take them for lost. */
+    private void materializeIndexes() {
+        if (size > 0) {
+            offsetIndex.materialize();
+            timeIndex.materialize();
+        }
     }
 
     /**
@@ -586,6 +611,7 @@ public final class LogSegment {
     void close() throws IOException {
         try {
             appendLargestTimestampEntry();
+            materializeIndexes();
             timeIndex.flush();
             offsetIndex.close();
             timeIndex.close();

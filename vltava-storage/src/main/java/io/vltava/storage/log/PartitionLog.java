@@ -13,14 +13,17 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.file.DirectoryStream;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Queue;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -76,9 +79,11 @@ public final class PartitionLog {
     private volatile String appendsRefused;
     /** The highest offset an append has asked to have fsynced before it is acknowledged. */
     private volatile long forcedFlushUpTo;
+    /** Set while the files {@link #create} made (and their directory entries) are not fsynced yet. */
+    private volatile boolean creationUnsynced;
 
     private PartitionLog(TopicPartition topicPartition, Path dir, UUID topicId, LogConfig config, Time time, LogFlusher flusher,
-                         Scheduler scheduler) {
+                         Scheduler scheduler, LeaderEpochCache epochs) {
         this.topicPartition = topicPartition;
         this.dir = dir;
         this.topicId = topicId;
@@ -87,7 +92,7 @@ public final class PartitionLog {
         this.flusher = flusher;
         this.scheduler = scheduler;
         this.producers = new ProducerStateManager(dir);
-        this.epochs = LeaderEpochCache.load(dir);
+        this.epochs = epochs;
         this.lastFlushMs = time.milliseconds();
     }
 
@@ -108,12 +113,78 @@ public final class PartitionLog {
                 AtomicFile.fsyncDirectory(dir.toAbsolutePath().getParent());
             }
             PartitionMetadataFile.write(dir, topicId);
-            PartitionLog partitionLog = new PartitionLog(topicPartition, dir, topicId, config, time, flusher, scheduler);
+            PartitionLog partitionLog = new PartitionLog(topicPartition, dir, topicId, config, time, flusher, scheduler,
+                    LeaderEpochCache.load(dir));
+            // After a crash, the files of a log created shortly before may not be durable yet.
+            partitionLog.creationUnsynced = !cleanShutdown;
             partitionLog.load(recoveryPoint, logStartOffset, cleanShutdown);
             return partitionLog;
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot open the log of " + topicPartition + " in " + dir, e);
         }
+    }
+
+    /**
+     * Creates the log of a partition new to this broker: its directory, {@code partition.metadata} and an
+     * empty first segment, with no fsync. The caller makes the directory's entry in the log directory
+     * durable (one fsync of the log directory for all the logs it creates together); the log makes its own
+     * files durable before it first fsyncs data, and at {@link #close}. Until then a crash may lose them or
+     * leave them incomplete: that lost no record, and the next start removes such a directory (see
+     * {@link #holdsNoRecords}) before the metadata creates the log again. A directory left behind at
+     * {@code dir} by such a crash is opened and recovered instead.
+     */
+    public static PartitionLog create(TopicPartition topicPartition, Path dir, UUID topicId, LogConfig config, Time time, LogFlusher flusher,
+                                      Scheduler scheduler) {
+        try {
+            Files.createDirectory(dir);
+        } catch (FileAlreadyExistsException e) {
+            return open(topicPartition, dir, topicId, config, 0L, 0L, false, time, flusher, scheduler);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot create the log of " + topicPartition + " in " + dir, e);
+        }
+        try {
+            PartitionMetadataFile.create(dir, topicId);
+            PartitionLog partitionLog = new PartitionLog(topicPartition, dir, topicId, config, time, flusher, scheduler,
+                    LeaderEpochCache.empty(dir));
+            LogSegment first = LogSegment.createFirst(dir, 0L, config, time);
+            partitionLog.segments.put(0L, first);
+            partitionLog.logEndOffset = new LogOffsetMetadata(0L, 0L, 0);
+            partitionLog.highWatermark = partitionLog.logEndOffset;
+            partitionLog.creationUnsynced = true;
+            return partitionLog;
+        } catch (IOException | UncheckedIOException e) {
+            try {
+                deleteDirectory(dir);
+            } catch (IOException cleanup) {
+                e.addSuppressed(cleanup);
+            }
+            throw new UncheckedIOException("Cannot create the log of " + topicPartition + " in " + dir,
+                    e instanceof IOException io ? io : ((UncheckedIOException) e).getCause());
+        }
+    }
+
+    /**
+     * Whether the partition directory {@code dir} holds no record: every segment file in it is empty. Such a
+     * directory without a readable {@code partition.metadata} is a creation a crash interrupted.
+     */
+    public static boolean holdsNoRecords(Path dir) throws IOException {
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "*" + LogSegment.LOG_SUFFIX + "*")) {
+            for (Path file : files) {
+                if (Files.size(file) > 0) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    private static void deleteDirectory(Path dir) throws IOException {
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
+            for (Path file : files) {
+                Files.delete(file);
+            }
+        }
+        Files.deleteIfExists(dir);
     }
 
     public TopicPartition topicPartition() {
@@ -538,6 +609,31 @@ public final class PartitionLog {
     }
 
     /**
+     * Makes durable what must be on disk before any data is: the files of a new log ({@link #create}) with
+     * their directory entries, and the leader epochs assigned since the last flush (see {@link LeaderEpochCache}).
+     * A failure fails the log, as a failed fsync of its data does.
+     */
+    private void syncMetadata() throws IOException {
+        try {
+            boolean creation = creationUnsynced;
+            if (creation) {
+                PartitionMetadataFile.sync(dir);
+            }
+            // Writing the epochs fsyncs the directory, which covers the entries of the new log's files too.
+            boolean directorySynced = epochs.flush();
+            if (creation) {
+                if (!directorySynced) {
+                    AtomicFile.fsyncDirectory(dir);
+                }
+                creationUnsynced = false;
+            }
+        } catch (IOException | UncheckedIOException e) {
+            markFailed("cannot make the log's metadata durable: " + e.getMessage());
+            throw e instanceof IOException io ? io : new IOException(e);
+        }
+    }
+
+    /**
      * Fsyncs, with their indexes, the rolled segments that end at or below {@code upToOffset}: a flush
      * that only synced their data (the recovery point was inside them) left their final index entries
      * to this, and recovery does not rebuild the indexes of segments below the recovery point.
@@ -594,6 +690,7 @@ public final class PartitionLog {
         if (upToOffset <= from || closed) {
             return;
         }
+        syncMetadata();
         Long firstKey = segments.floorKey(from);
         Collection<LogSegment> dirty = segments.subMap(firstKey == null ? Long.MIN_VALUE : firstKey, true, upToOffset, false).values();
         for (LogSegment segment : dirty) {
@@ -806,9 +903,17 @@ public final class PartitionLog {
             }
             try {
                 flush(logEndOffset());
-                segments.lastEntry().getValue().flush();
-                producers.takeSnapshot(logEndOffset());
-                producers.deleteOldSnapshots(PRODUCER_SNAPSHOTS_TO_KEEP);
+                syncMetadata();
+                LogSegment active = segments.lastEntry().getValue();
+                if (active.size() > 0) {
+                    // An empty segment holds nothing to make durable.
+                    active.flush();
+                }
+                if (logEndOffset() > 0) {
+                    // A log that never held a record has no producer state to keep.
+                    producers.takeSnapshot(logEndOffset());
+                    producers.deleteOldSnapshots(PRODUCER_SNAPSHOTS_TO_KEEP);
+                }
             } catch (IOException | UncheckedIOException e) {
                 markFailed("cannot flush on close: " + e.getMessage());
             }
@@ -879,10 +984,15 @@ public final class PartitionLog {
     private void load(long checkpointedRecoveryPoint, long checkpointedLogStart, boolean cleanShutdown) throws IOException {
         lock.lock();
         try {
-            deleteTemporaryFiles();
-            completeSwaps();
-            deleteIndexesWithoutLog();
-            for (long baseOffset : segmentBaseOffsets()) {
+            // One listing of the directory serves every step, unless a crash left files to clean up first.
+            List<String> names = fileNames();
+            if (names.stream().anyMatch(PartitionLog::leftByACrash)) {
+                deleteTemporaryFiles();
+                completeSwaps();
+                names = fileNames();
+            }
+            deleteIndexesWithoutLog(names);
+            for (long baseOffset : segmentBaseOffsets(names)) {
                 segments.put(baseOffset, LogSegment.open(dir, baseOffset, config, time));
             }
             if (segments.isEmpty()) {
@@ -922,8 +1032,13 @@ public final class PartitionLog {
             rebuildProducerState(nextOffset);
             if (recovered) {
                 // What lies below the checkpointed recovery point was fsynced before the shutdown.
-                for (LogSegment segment : segments.tailMap(segments.floorKey(Math.max(checkpointedRecoveryPoint, segments.firstKey())),
-                        true).values()) {
+                // An empty segment has nothing to make durable: a crash cannot take records from it.
+                List<LogSegment> holdingRecords = segments.tailMap(segments.floorKey(Math.max(checkpointedRecoveryPoint, segments.firstKey())),
+                        true).values().stream().filter(segment -> segment.size() > 0).toList();
+                if (!holdingRecords.isEmpty()) {
+                    syncMetadata();
+                }
+                for (LogSegment segment : holdingRecords) {
                     segment.flush();
                 }
                 recoveryPoint = nextOffset;
@@ -982,7 +1097,8 @@ public final class PartitionLog {
                 break;
             }
         }
-        log.info("Recovered the log of {} from offset {} after an unclean shutdown", topicPartition, checkpointedRecoveryPoint);
+        // Per log at debug only: after a crash of a broker with many partitions, the log manager reports them in one line.
+        log.debug("Recovered the log of {} from offset {} after an unclean shutdown", topicPartition, checkpointedRecoveryPoint);
         return truncatedAny;
     }
 
@@ -1017,15 +1133,32 @@ public final class PartitionLog {
         producers.deleteOldSnapshots(PRODUCER_SNAPSHOTS_TO_KEEP);
     }
 
-    private List<Long> segmentBaseOffsets() throws IOException {
-        List<Long> offsets = new ArrayList<>();
-        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "*" + LogSegment.LOG_SUFFIX)) {
+    /** The names of the files in the log's directory. */
+    private List<String> fileNames() throws IOException {
+        List<String> names = new ArrayList<>();
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
             for (Path file : files) {
-                String name = file.getFileName().toString();
+                names.add(file.getFileName().toString());
+            }
+        }
+        return names;
+    }
+
+    /** Whether a file is one that only a crash leaves behind: see {@link #deleteTemporaryFiles} and {@link #completeSwaps}. */
+    private static boolean leftByACrash(String name) {
+        return name.endsWith(AtomicFile.TMP_SUFFIX) || name.endsWith(LogSegment.DELETED_SUFFIX) || name.endsWith(LogSegment.CLEANED_SUFFIX)
+                || name.endsWith(LogSegment.SWAP_SUFFIX);
+    }
+
+    /** The base offsets of the segments whose log files are among {@code names}, in order. */
+    private List<Long> segmentBaseOffsets(List<String> names) {
+        List<Long> offsets = new ArrayList<>();
+        for (String name : names) {
+            if (name.endsWith(LogSegment.LOG_SUFFIX)) {
                 try {
                     offsets.add(Long.parseLong(name.substring(0, name.length() - LogSegment.LOG_SUFFIX.length())));
                 } catch (NumberFormatException e) {
-                    log.warn("Ignoring unexpected file {}", file);
+                    log.warn("Ignoring unexpected file {}", dir.resolve(name));
                 }
             }
         }
@@ -1033,24 +1166,24 @@ public final class PartitionLog {
         return offsets;
     }
 
-    /**
-     * Removes files a crash left behind: half-written small files, segments deleted but not yet removed,
-     * and segments the cleaner had not finished writing.
-     */
-    /** Removes index files whose log is gone (a crash between the renames of a segment's files). */
-    private void deleteIndexesWithoutLog() throws IOException {
-        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "*{" + LogSegment.INDEX_SUFFIX + "," + LogSegment.TIME_INDEX_SUFFIX + "}")) {
-            for (Path file : files) {
-                String name = file.getFileName().toString();
+    /** Removes index files, among {@code names}, whose log is gone (a crash between the renames of a segment's files). */
+    private void deleteIndexesWithoutLog(List<String> names) throws IOException {
+        Set<String> present = new HashSet<>(names);
+        for (String name : names) {
+            if (name.endsWith(LogSegment.INDEX_SUFFIX) || name.endsWith(LogSegment.TIME_INDEX_SUFFIX)) {
                 String base = name.substring(0, name.indexOf('.'));
-                if (!Files.exists(dir.resolve(base + LogSegment.LOG_SUFFIX))) {
-                    log.warn("Deleting {}: its segment's log file is gone", file);
-                    Files.delete(file);
+                if (!present.contains(base + LogSegment.LOG_SUFFIX)) {
+                    log.warn("Deleting {}: its segment's log file is gone", dir.resolve(name));
+                    Files.delete(dir.resolve(name));
                 }
             }
         }
     }
 
+    /**
+     * Removes files a crash left behind: half-written small files, segments deleted but not yet removed,
+     * and segments the cleaner had not finished writing.
+     */
     private void deleteTemporaryFiles() throws IOException {
         try (DirectoryStream<Path> files = Files.newDirectoryStream(dir,
                 "*{" + AtomicFile.TMP_SUFFIX + "," + LogSegment.DELETED_SUFFIX + "," + LogSegment.CLEANED_SUFFIX + "}")) {
@@ -1107,7 +1240,7 @@ public final class PartitionLog {
                 swap.recover((batch, position) -> { });
             }
             long end = Math.max(swap.readNextOffset(), baseOffset + 1);
-            for (long replaced : segmentBaseOffsets()) {
+            for (long replaced : segmentBaseOffsets(fileNames())) {
                 if (replaced >= baseOffset && replaced < end) {
                     LogSegment.open(dir, replaced, config).delete();
                 }

@@ -46,6 +46,11 @@ class LogManagerCleaningTest {
             while (log.segmentCount() == segments) {
                 log.appendAsLeader(KeyedRecords.batch(CompressionType.NONE, time.milliseconds(), "z", "filler"), 0);
             }
+            // The cleaner stays below the high watermark and the recovery point. Raising the high watermark
+            // only once the rolls' flushes moved the recovery point to the active segment lets one cleaning
+            // cover every segment with "k" keys: one that ran earlier might leave too few dirty bytes for another.
+            long activeBase = log.logSegments().get(log.segmentCount() - 1).baseOffset();
+            await().atMost(Duration.ofSeconds(60)).until(() -> log.recoveryPoint() >= activeBase);
             log.maybeIncrementHighWatermark(log.logEndOffset());
 
             await().atMost(Duration.ofSeconds(60)).until(() -> {

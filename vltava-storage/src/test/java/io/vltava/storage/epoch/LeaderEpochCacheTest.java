@@ -14,12 +14,13 @@ class LeaderEpochCacheTest {
     @TempDir
     Path dir;
 
-    /** The cache {0: 0, 2: 100, 5: 250}. */
+    /** The cache {0: 0, 2: 100, 5: 250}, flushed. */
     private LeaderEpochCache sample() {
         LeaderEpochCache cache = LeaderEpochCache.load(dir);
         cache.assign(0, 0);
         cache.assign(2, 100);
         cache.assign(5, 250);
+        cache.flush();
         return cache;
     }
 
@@ -69,6 +70,32 @@ class LeaderEpochCacheTest {
         assertThat(cache.latestEpoch()).isEqualTo(5);
         assertThat(cache.endOffsetFor(2, 400)).isEqualTo(new EpochEndOffset(2, 250));
         assertThat(fileText()).isEqualTo("0\n3\n0 0\n2 100\n5 250\n");
+    }
+
+    @Test
+    void anAssignmentIsWrittenByTheNextFlushOnly() throws IOException {
+        LeaderEpochCache cache = LeaderEpochCache.empty(dir);
+
+        cache.assign(0, 0);
+        assertThat(dir.resolve(LeaderEpochCache.FILE_NAME)).as("not written by the assignment").doesNotExist();
+        cache.flush();
+        assertThat(fileText()).isEqualTo("0\n1\n0 0\n");
+
+        cache.assign(3, 40);
+        assertThat(fileText()).isEqualTo("0\n1\n0 0\n");
+        cache.flush();
+        assertThat(fileText()).isEqualTo("0\n2\n0 0\n3 40\n");
+        assertThat(LeaderEpochCache.load(dir).latestEpoch()).isEqualTo(3);
+    }
+
+    @Test
+    void aTruncationWritesTheAssignmentsBeforeIt() throws IOException {
+        LeaderEpochCache cache = sample();
+        cache.assign(7, 300);
+
+        cache.truncateFromStart(120);
+
+        assertThat(fileText()).isEqualTo("0\n3\n2 120\n5 250\n7 300\n");
     }
 
     @Test

@@ -46,8 +46,13 @@ class OffsetIndexTest {
     }
 
     @Test
-    void aNewIndexIsPreallocatedToItsMaximumSize() throws IOException {
+    void aNewIndexFileIsCreatedOnFirstUsePreallocatedToItsMaximumSize() throws IOException {
         OffsetIndex index = newIndex();
+        assertThat(index.file()).as("nothing on disk before an entry").doesNotExist();
+        assertThat(index.lookup(BASE + 5)).isEqualTo(new OffsetPosition(BASE, 0));
+        assertThat(index.file()).doesNotExist();
+
+        index.append(BASE + 1, 10);
 
         assertThat(Files.size(index.file())).isEqualTo(MAX_BYTES);
         assertThat(index.baseOffset()).isEqualTo(BASE);
@@ -154,15 +159,33 @@ class OffsetIndexTest {
     }
 
     @Test
-    void trimmingAnIndexWithoutEntriesLeavesAnEmptyFile() throws IOException {
+    void trimmingAnIndexWithoutEntriesCreatesNoFileButMaterializeMakesAnEmptyOne() throws IOException {
         OffsetIndex index = newIndex();
 
         index.trimToEntries();
 
-        assertThat(Files.size(index.file())).isZero();
+        assertThat(index.file()).doesNotExist();
         assertThat(index.isFull()).isTrue();
         assertThat(index.lookup(BASE + 3)).isEqualTo(new OffsetPosition(BASE, 0));
         index.flush();
+        index.materialize();
+        assertThat(Files.size(index.file())).isZero();
+        index.close();
+        assertThat(new OffsetIndex(index.file(), BASE, MAX_BYTES).createdEmpty()).as("an empty file is not a lost one").isFalse();
+    }
+
+    @Test
+    void anIndexWithoutAFileIsRenamedWithoutTouchingTheDisk() throws IOException {
+        OffsetIndex index = newIndex();
+        Path renamed = dir.resolve("00000000000000001000.index.deleted");
+
+        index.renameTo(renamed);
+
+        assertThat(index.file()).isEqualTo(renamed).doesNotExist();
+        index.append(BASE + 1, 10);
+        assertThat(renamed).exists();
+        index.delete();
+        assertThat(renamed).doesNotExist();
     }
 
     @Test

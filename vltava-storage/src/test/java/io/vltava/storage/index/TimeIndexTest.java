@@ -54,8 +54,11 @@ class TimeIndexTest {
     }
 
     @Test
-    void aNewIndexIsPreallocatedToWholeEntriesOfItsMaximumSize() throws IOException {
+    void aNewIndexIsPreallocatedToWholeEntriesOfItsMaximumSizeOnFirstUse() throws IOException {
         TimeIndex index = newIndex();
+        assertThat(index.file()).doesNotExist();
+
+        index.maybeAppend(100L, BASE + 1);
 
         assertThat(Files.size(index.file())).isEqualTo(10L * TimeIndex.ENTRY_SIZE);
         assertThat(index.maxEntries()).isEqualTo(10);
