@@ -82,6 +82,10 @@ public final class Compare {
     }
 
     public static void main(String[] args) throws IOException {
+        if (Arrays.asList(args).contains("--help")) {
+            System.out.print(flags().usage());
+            return;
+        }
         Flags flags;
         try {
             flags = flags().parse(args);
