@@ -110,20 +110,28 @@ public final class Compare {
                     launcher.name());
             firstStart(launcher);
         }
-        int rounds = flags.positiveInt("rounds");
-        for (int round = 1; round <= rounds; round++) {
-            for (BrokerLauncher launcher : launchers) {
-                out.printf("%n== round %d/%d: %s ==%n", round, rounds, launcher.name());
-                mainWorkloads(launcher);
+        try {
+            int rounds = flags.nonNegativeInt("rounds");
+            for (int round = 1; round <= rounds; round++) {
+                for (BrokerLauncher launcher : launchers) {
+                    out.printf("%n== round %d/%d: %s ==%n", round, rounds, launcher.name());
+                    mainWorkloads(launcher);
+                }
             }
-        }
-        int manyRounds = flags.nonNegativeInt("many-rounds");
-        for (int round = 1; round <= manyRounds; round++) {
-            for (BrokerLauncher launcher : launchers) {
-                out.printf("%n== many partitions, round %d/%d: %s ==%n", round, manyRounds, launcher.name());
-                manyPartitions(launcher);
+            int manyRounds = flags.nonNegativeInt("many-rounds");
+            for (int round = 1; round <= manyRounds; round++) {
+                for (BrokerLauncher launcher : launchers) {
+                    out.printf("%n== many partitions, round %d/%d: %s ==%n", round, manyRounds, launcher.name());
+                    manyPartitions(launcher);
+                }
             }
+        } finally {
+            writeResults(header);
         }
+    }
+
+    /** Writes what was measured, also when a workload failed part of the way. */
+    private void writeResults(Map<String, String> header) throws IOException {
         header.putAll(jvmOptions);
         Path outDir = Path.of(flags.string("out-dir"));
         Files.createDirectories(outDir);
@@ -369,7 +377,7 @@ public final class Compare {
                 "same heap for both (%s), each broker's own JVM flags otherwise; %d rounds (many partitions: %d); "
                         + "%d partitions per topic; batch.size=%d linger.ms=%d for max throughput (at most %d s and %d MiB per run); "
                         + "fixed-rate runs: linger.ms=0, acks=all, %d s measured after %d s",
-                flags.string("heap"), flags.positiveInt("rounds"), flags.nonNegativeInt("many-rounds"), flags.positiveInt("partitions"), BATCH_SIZE, LINGER_MS,
+                flags.string("heap"), flags.nonNegativeInt("rounds"), flags.nonNegativeInt("many-rounds"), flags.positiveInt("partitions"), BATCH_SIZE, LINGER_MS,
                 flags.positiveInt("seconds"), flags.positiveLong("max-mib"), flags.positiveInt("latency-seconds"),
                 LATENCY_WARM_UP.toSeconds()));
         return header;

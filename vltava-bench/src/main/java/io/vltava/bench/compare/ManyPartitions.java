@@ -2,6 +2,7 @@ package io.vltava.bench.compare;
 
 import io.vltava.testing.KafkaClients;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -10,6 +11,7 @@ import java.util.concurrent.locks.LockSupport;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 
 /**
  * Creates many partitions the way an operator would with the Admin API: topics of a fixed number of
@@ -59,7 +61,16 @@ public final class ManyPartitions {
     }
 
     private static boolean allLed(Admin admin, List<String> names) throws InterruptedException, ExecutionException {
-        for (TopicDescription description : admin.describeTopics(names).allTopicNames().get().values()) {
+        Collection<TopicDescription> descriptions;
+        try {
+            descriptions = admin.describeTopics(names).allTopicNames().get().values();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof UnknownTopicOrPartitionException) {
+                return false; // created, but not yet in the metadata this broker serves (Kafka propagates it)
+            }
+            throw e;
+        }
+        for (TopicDescription description : descriptions) {
             if (description.partitions().stream().anyMatch(partition -> partition.leader() == null)) {
                 return false;
             }
