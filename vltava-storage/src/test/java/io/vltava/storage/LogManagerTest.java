@@ -76,6 +76,15 @@ class LogManagerTest {
         return orders;
     }
 
+    /** Requests for partitions 0 to {@code count - 1} of {@code topic}. */
+    private static List<LogCreateRequest> requests(String topic, UUID id, int count, LogConfig config) {
+        List<LogCreateRequest> requests = new ArrayList<>();
+        for (int p = 0; p < count; p++) {
+            requests.add(new LogCreateRequest(new TopicPartition(topic, p), id, config));
+        }
+        return requests;
+    }
+
     private static byte[] readAll(PartitionLog log) {
         return TestBatches.bytes(log.read(0, Integer.MAX_VALUE, FetchIsolation.LOG_END, false).slice());
     }
@@ -257,6 +266,32 @@ class LogManagerTest {
     }
 
     @Test
+    void deleteLogsRenamesEveryDirectoryAndKeepsTheCountsRight() throws IOException {
+        UUID id = UUID.randomUUID();
+        List<LogCreateRequest> requests = requests("orders", id, 10, LOG_CONFIG.toBuilder().fileDeleteDelayMs(HOUR).build());
+        Path a = root.resolve("a");
+        Path b = root.resolve("b");
+        LogManager manager = open(a, b);
+        manager.getOrCreateLogs(requests);
+        List<TopicPartition> deleted = requests.stream().map(LogCreateRequest::topicPartition).filter(tp -> tp.partition() < 6).toList();
+
+        manager.deleteLogs(deleted);
+
+        assertThat(manager.logs()).extracting(PartitionLog::topicPartition).containsExactlyInAnyOrderElementsOf(
+                requests.stream().map(LogCreateRequest::topicPartition).filter(tp -> tp.partition() >= 6).toList());
+        List<String> names = new ArrayList<>(names(a));
+        names.addAll(names(b));
+        for (TopicPartition tp : deleted) {
+            assertThat(names).doesNotContain(tp.toString()).anyMatch(n -> n.startsWith(tp + ".") && n.endsWith(LogManager.DELETE_SUFFIX));
+        }
+        manager.deleteLogs(deleted);
+        Path first = manager.getOrCreateLog(new TopicPartition("more", 0), id, LOG_CONFIG).dir().getParent();
+        Path second = manager.getOrCreateLog(new TopicPartition("more", 1), id, LOG_CONFIG).dir().getParent();
+        assertThat(List.of(first, second)).as("the directories hold 2 and 2 logs again after the deletions, so one each")
+                .containsExactlyInAnyOrder(a, b);
+    }
+
+    @Test
     void aDeletedLogIsRenamedToADeleteDirectory() throws IOException {
         Path a = root.resolve("a");
         LogManager manager = open(a);
@@ -297,12 +332,8 @@ class LogManagerTest {
         LogManager manager = open(a, b);
         UUID id = UUID.randomUUID();
         PartitionLog existing = manager.getOrCreateLog(new TopicPartition("orders", 0), id, LOG_CONFIG);
-        List<LogCreateRequest> requests = new ArrayList<>();
-        for (int p = 0; p < 40; p++) {
-            requests.add(new LogCreateRequest(new TopicPartition("orders", p), id, LOG_CONFIG));
-        }
 
-        Map<TopicPartition, PartitionLog> logs = manager.getOrCreateLogs(requests);
+        Map<TopicPartition, PartitionLog> logs = manager.getOrCreateLogs(requests("orders", id, 40, LOG_CONFIG));
 
         assertThat(logs).hasSize(40);
         assertThat(logs.get(new TopicPartition("orders", 0))).isSameAs(existing);
@@ -340,10 +371,7 @@ class LogManagerTest {
         Path a = root.resolve("a");
         LogManager manager = open(a);
         UUID id = UUID.randomUUID();
-        List<LogCreateRequest> requests = new ArrayList<>();
-        for (int p = 0; p < 6; p++) {
-            requests.add(new LogCreateRequest(new TopicPartition("orders", p), id, LOG_CONFIG));
-        }
+        List<LogCreateRequest> requests = requests("orders", id, 6, LOG_CONFIG);
         Map<TopicPartition, PartitionLog> created = manager.getOrCreateLogs(requests);
         created.values().forEach(log -> log.assignEpochStartOffset(0));
         append(created.get(new TopicPartition("orders", 5)), 2);

@@ -59,10 +59,16 @@ public final class ReplicaManager implements MetadataPublisher {
 
     @Override
     public void onMetadataUpdate(MetadataDelta delta, MetadataImage image) {
+        List<TopicPartition> deletedPartitions = new ArrayList<>();
         for (TopicImage deleted : delta.deletedTopics()) {
             for (int p : deleted.partitions().keySet()) {
-                remove(new TopicPartition(deleted.name(), p));
+                TopicPartition tp = new TopicPartition(deleted.name(), p);
+                removePartition(tp);
+                deletedPartitions.add(tp);
             }
+        }
+        if (!deletedPartitions.isEmpty()) {
+            logManager.deleteLogs(deletedPartitions);
         }
         Map<TopicPartition, NewReplica> newReplicas = new LinkedHashMap<>();
         for (MetadataDelta.ChangedTopic topic : delta.changedTopics()) {
@@ -140,11 +146,16 @@ public final class ReplicaManager implements MetadataPublisher {
     }
 
     private void remove(TopicPartition tp) {
+        removePartition(tp);
+        logManager.deleteLog(tp);
+    }
+
+    /** Stops serving the local replica of {@code tp}, if there is one; its log is the caller's to delete. */
+    private void removePartition(TopicPartition tp) {
         Partition removed = partitions.remove(tp);
         if (removed != null) {
             removed.markRemoved();
         }
-        logManager.deleteLog(tp);
     }
 
     /** Deletes logs whose partition the image does not assign to this broker under the same topic id. */
