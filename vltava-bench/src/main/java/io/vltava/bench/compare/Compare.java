@@ -69,14 +69,14 @@ public final class Compare {
                 .define("many-rounds", "1", "rounds of the 10,000-partition workloads")
                 .define("seconds", "10", "longest maximum-throughput run")
                 .define("max-mib", "2048", "most MiB of record values per maximum-throughput run (the same work for both)")
-                .define("warmup-seconds", "5", "unmeasured produce after each start")
+                .define("warmup-seconds", "3", "unmeasured produce after each start")
                 .define("latency-seconds", "10", "measured seconds of each fixed-rate run")
                 .define("fixed-rate", "10000", "records/s of the first fixed-rate run (the second is half Kafka's max)")
                 .define("partitions", "6", "partitions of each workload's topic")
                 .define("idle-connections", "1000", "idle connections held during the last fixed-rate run")
                 .define("many-topics", "100", "topics of the many-partitions workload")
                 .define("many-partitions-per-topic", "100", "partitions per topic of the many-partitions workload")
-                .define("idle-seconds", "20", "seconds over which idle CPU is measured")
+                .define("idle-seconds", "10", "seconds over which idle CPU is measured")
                 .define("heap", "-Xms2g -Xmx2g", "heap options both brokers run with")
                 .define("broker-cpus", "1", "taskset CPU list for the brokers, or none");
     }
