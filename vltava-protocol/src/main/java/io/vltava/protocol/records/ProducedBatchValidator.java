@@ -177,9 +177,6 @@ public final class ProducedBatchValidator {
             }
             throw new BatchValidationException(Errors.CORRUPT_MESSAGE, "Cannot decompress the records: " + e);
         }
-        if (index != batch.countOrNull()) {
-            throw new BatchValidationException(Errors.INVALID_RECORD, "The batch declares " + batch.countOrNull() + " records but holds " + index);
-        }
         if (!errors.isEmpty()) {
             Errors code = timestampError ? Errors.INVALID_TIMESTAMP : Errors.INVALID_RECORD;
             String summary = timestampError ? "One or more records have been rejected due to invalid timestamp"
