@@ -9,6 +9,7 @@ import io.vltava.protocol.frame.EncodedResponse;
 import io.vltava.protocol.frame.InvalidFrameException;
 import io.vltava.protocol.frame.RequestDecoder;
 import io.vltava.protocol.frame.ResponseEncoder;
+import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -50,6 +51,7 @@ final class KafkaConnection extends ChannelInboundHandlerAdapter {
     private final ArrayDeque<InFlight> inFlight = new ArrayDeque<>();
     private ChannelHandlerContext ctx;
     private String connectionId;
+    private String clientHost;
     private InFlight barrier;
     private boolean reading;
     private boolean unflushed;
@@ -67,6 +69,8 @@ final class KafkaConnection extends ChannelInboundHandlerAdapter {
         this.ctx = ctx;
         this.connectionId = listenerName + "-" + ctx.channel().localAddress() + "-" + ctx.channel().remoteAddress() + "-"
                 + ctx.channel().id().asShortText();
+        this.clientHost = ctx.channel().remoteAddress() instanceof InetSocketAddress remote && remote.getAddress() != null
+                ? "/" + remote.getAddress().getHostAddress() : String.valueOf(ctx.channel().remoteAddress());
         super.channelActive(ctx);
     }
 
@@ -176,7 +180,7 @@ final class KafkaConnection extends ChannelInboundHandlerAdapter {
         }
         InFlight slot = new InFlight(request);
         inFlight.add(slot);
-        RequestContext context = new RequestContext(request.header(), listenerName, connectionId, ctx.channel().eventLoop());
+        RequestContext context = new RequestContext(request.header(), listenerName, connectionId, clientHost, ctx.channel().eventLoop());
         CompletableFuture<? extends ApiMessage> future = handle(context, request);
         if (future.isDone()) {
             slot.complete(future);

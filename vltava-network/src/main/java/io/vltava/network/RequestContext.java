@@ -12,9 +12,11 @@ import org.apache.kafka.common.requests.RequestHeader;
  * @param header       the request header (API, version, correlation id, client id)
  * @param listenerName the listener the connection was accepted on, e.g. {@code PLAINTEXT}
  * @param connectionId a name for the connection (listener, addresses, channel id) that is unique while it is open
+ * @param clientHost   the client's address as Kafka shows it to admins, e.g. {@code /127.0.0.1}
  * @param eventLoop    the connection's event loop, for work and timers that belong to this request
  */
-public record RequestContext(RequestHeader header, String listenerName, String connectionId, ScheduledExecutorService eventLoop) {
+public record RequestContext(RequestHeader header, String listenerName, String connectionId, String clientHost,
+                             ScheduledExecutorService eventLoop) {
 
     public short apiVersion() {
         return header.apiVersion();

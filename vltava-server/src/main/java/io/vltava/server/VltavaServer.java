@@ -20,12 +20,18 @@ import io.vltava.broker.api.ProduceHandler;
 import io.vltava.broker.config.ConfigDescriber;
 import io.vltava.broker.config.TopicConfigResolver;
 import io.vltava.broker.fetch.FetchSessionCache;
+import io.vltava.broker.group.GroupApis;
+import io.vltava.broker.group.GroupCoordinatorPublisher;
+import io.vltava.broker.group.MetadataGroupTopics;
+import io.vltava.broker.group.OffsetsTopic;
 import io.vltava.broker.partition.ReplicaManager;
 import io.vltava.broker.producer.ProducerIdManager;
 import io.vltava.common.config.BrokerConfig;
 import io.vltava.common.config.BrokerConfigs;
 import io.vltava.common.config.Endpoint;
 import io.vltava.common.time.Time;
+import io.vltava.coordinator.group.GroupCoordinator;
+import io.vltava.coordinator.group.GroupCoordinatorConfig;
 import io.vltava.metadata.controller.ControllerConfig;
 import io.vltava.metadata.controller.QuorumController;
 import io.vltava.metadata.image.MetadataApplier;
@@ -74,6 +80,7 @@ public final class VltavaServer implements AutoCloseable {
     private RatisMetadataLog metadataLog;
     private LogManager logManager;
     private QuorumController controller;
+    private GroupCoordinator groupCoordinator;
     private SocketServer socketServer;
     private List<Endpoint> boundListeners = List.of();
 
@@ -95,6 +102,9 @@ public final class VltavaServer implements AutoCloseable {
             logManager = LogManager.open(logManagerConfig(), topic -> topicConfigs.settings(applier.image(), topic).logConfig(), time);
             ReplicaManager replicaManager = new ReplicaManager(config.nodeId(), logManager, topicConfigs);
             applier.addPublisher(replicaManager);
+            groupCoordinator = new GroupCoordinator(groupCoordinatorConfig(), config.getInt(BrokerConfigs.GROUP_COORDINATOR_THREADS), time,
+                    new MetadataGroupTopics(applier::image));
+            applier.addPublisher(new GroupCoordinatorPublisher(config.nodeId(), replicaManager, groupCoordinator, time));
             controller = new QuorumController(new ControllerConfig(config.getInt(BrokerConfigs.NUM_PARTITIONS),
                     (short) config.getInt(BrokerConfigs.DEFAULT_REPLICATION_FACTOR), config.getBoolean(BrokerConfigs.DELETE_TOPIC_ENABLE),
                     OPERATION_TIMEOUT_MS), metadataLog);
@@ -131,6 +141,9 @@ public final class VltavaServer implements AutoCloseable {
                 new IncrementalAlterConfigsHandler(controller),
                 new AlterConfigsHandler(controller),
                 new DescribeClusterHandler(config.nodeId(), clusterId, image)));
+        handlers.addAll(GroupApis.handlers(groupCoordinator, image, new OffsetsTopic(image, controller,
+                config.getInt(BrokerConfigs.OFFSETS_TOPIC_NUM_PARTITIONS), (short) config.getInt(BrokerConfigs.OFFSETS_TOPIC_REPLICATION_FACTOR),
+                config.getInt(BrokerConfigs.OFFSETS_TOPIC_SEGMENT_BYTES))));
         Set<ApiKeys> served = EnumSet.of(ApiKeys.API_VERSIONS);
         for (ApiHandler<?> handler : handlers) {
             served.add(handler.apiKey());
@@ -161,6 +174,17 @@ public final class VltavaServer implements AutoCloseable {
                     config.securityProtocols().get(advertised.listenerName())));
         }
         return new RegisterBrokerRecord(config.nodeId(), UUID.randomUUID(), endpoints, config.getString(BrokerConfigs.BROKER_RACK));
+    }
+
+    private GroupCoordinatorConfig groupCoordinatorConfig() {
+        return new GroupCoordinatorConfig(config.getInt(BrokerConfigs.OFFSETS_TOPIC_NUM_PARTITIONS), config.getInt(BrokerConfigs.OFFSET_METADATA_MAX_BYTES),
+                TimeUnit.MINUTES.toMillis(config.getInt(BrokerConfigs.OFFSETS_RETENTION_MINUTES)),
+                config.getLong(BrokerConfigs.OFFSETS_RETENTION_CHECK_INTERVAL_MS), config.getInt(BrokerConfigs.GROUP_MIN_SESSION_TIMEOUT_MS),
+                config.getInt(BrokerConfigs.GROUP_MAX_SESSION_TIMEOUT_MS), config.getInt(BrokerConfigs.GROUP_INITIAL_REBALANCE_DELAY_MS),
+                config.getInt(BrokerConfigs.GROUP_MAX_SIZE), config.getInt(BrokerConfigs.GROUP_CONSUMER_SESSION_TIMEOUT_MS),
+                config.getInt(BrokerConfigs.GROUP_CONSUMER_HEARTBEAT_INTERVAL_MS), config.getInt(BrokerConfigs.GROUP_CONSUMER_MAX_SIZE),
+                config.getList(BrokerConfigs.GROUP_CONSUMER_ASSIGNORS), config.getString(BrokerConfigs.GROUP_CONSUMER_MIGRATION_POLICY),
+                config.getList(BrokerConfigs.GROUP_COORDINATOR_REBALANCE_PROTOCOLS).contains("consumer"));
     }
 
     private LogManagerConfig logManagerConfig() {
@@ -207,6 +231,10 @@ public final class VltavaServer implements AutoCloseable {
         if (socketServer != null) {
             socketServer.close();
             socketServer = null;
+        }
+        if (groupCoordinator != null) {
+            groupCoordinator.close();
+            groupCoordinator = null;
         }
         if (controller != null) {
             controller.close();

@@ -9,17 +9,17 @@ import org.apache.kafka.common.Uuid;
  *
  * <p>Threading: stateless.
  */
-final class TopicIds {
+public final class TopicIds {
 
     private TopicIds() {
     }
 
-    static Uuid toKafka(UUID id) {
+    public static Uuid toKafka(UUID id) {
         return id == null ? Uuid.ZERO_UUID : new Uuid(id.getMostSignificantBits(), id.getLeastSignificantBits());
     }
 
     /** The id, or null for Kafka's zero id. */
-    static UUID fromKafka(Uuid id) {
+    public static UUID fromKafka(Uuid id) {
         return id == null || Uuid.ZERO_UUID.equals(id) ? null : new UUID(id.getMostSignificantBits(), id.getLeastSignificantBits());
     }
 }

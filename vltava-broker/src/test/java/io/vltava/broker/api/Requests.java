@@ -27,7 +27,7 @@ final class Requests {
     }
 
     static RequestContext context(ApiKeys api, short version, String clientId, String listener, ScheduledExecutorService eventLoop) {
-        return new RequestContext(new RequestHeader(api, version, clientId, 1), listener, "test-connection", eventLoop);
+        return new RequestContext(new RequestHeader(api, version, clientId, 1), listener, "test-connection", "/127.0.0.1", eventLoop);
     }
 
     /** The response of a future that must already be complete. */

@@ -45,6 +45,23 @@ public final class BrokerConfigs {
     public static final String NUM_NETWORK_THREADS = "num.network.threads";
     public static final String CONNECTIONS_MAX_IDLE_MS = "connections.max.idle.ms";
     public static final String FETCH_MAX_BYTES = "fetch.max.bytes";
+    public static final String OFFSETS_TOPIC_NUM_PARTITIONS = "offsets.topic.num.partitions";
+    public static final String OFFSETS_TOPIC_REPLICATION_FACTOR = "offsets.topic.replication.factor";
+    public static final String OFFSETS_TOPIC_SEGMENT_BYTES = "offsets.topic.segment.bytes";
+    public static final String OFFSETS_RETENTION_MINUTES = "offsets.retention.minutes";
+    public static final String OFFSETS_RETENTION_CHECK_INTERVAL_MS = "offsets.retention.check.interval.ms";
+    public static final String OFFSET_METADATA_MAX_BYTES = "offset.metadata.max.bytes";
+    public static final String GROUP_COORDINATOR_THREADS = "group.coordinator.threads";
+    public static final String GROUP_COORDINATOR_REBALANCE_PROTOCOLS = "group.coordinator.rebalance.protocols";
+    public static final String GROUP_MIN_SESSION_TIMEOUT_MS = "group.min.session.timeout.ms";
+    public static final String GROUP_MAX_SESSION_TIMEOUT_MS = "group.max.session.timeout.ms";
+    public static final String GROUP_INITIAL_REBALANCE_DELAY_MS = "group.initial.rebalance.delay.ms";
+    public static final String GROUP_MAX_SIZE = "group.max.size";
+    public static final String GROUP_CONSUMER_SESSION_TIMEOUT_MS = "group.consumer.session.timeout.ms";
+    public static final String GROUP_CONSUMER_HEARTBEAT_INTERVAL_MS = "group.consumer.heartbeat.interval.ms";
+    public static final String GROUP_CONSUMER_MAX_SIZE = "group.consumer.max.size";
+    public static final String GROUP_CONSUMER_ASSIGNORS = "group.consumer.assignors";
+    public static final String GROUP_CONSUMER_MIGRATION_POLICY = "group.consumer.migration.policy";
     public static final String MAX_INCREMENTAL_FETCH_SESSION_CACHE_SLOTS = "max.incremental.fetch.session.cache.slots";
     public static final String PRODUCER_ID_EXPIRATION_MS = "producer.id.expiration.ms";
     public static final String PRODUCER_ID_EXPIRATION_CHECK_INTERVAL_MS = "producer.id.expiration.check.interval.ms";
@@ -106,6 +123,31 @@ public final class BrokerConfigs {
                     "SO_RCVBUF of client connections; -1 (unlike Kafka's 102400) lets the system size it, which is faster.")
             .define(NUM_NETWORK_THREADS, INT, null, Validator.atLeast(1), "Threads serving connections and requests; defaults to the number of CPU cores.")
             .define(CONNECTIONS_MAX_IDLE_MS, LONG, 600_000L, Validator.atLeast(1), "Close connections idle for this long.")
+            .define(OFFSETS_TOPIC_NUM_PARTITIONS, INT, 50, Validator.atLeast(1),
+                    "Partitions of __consumer_offsets, which is created on first use; a group belongs to one of them by its id's hash.")
+            .define(OFFSETS_TOPIC_REPLICATION_FACTOR, INT, 3, Validator.atLeast(1),
+                    "Replicas of each partition of __consumer_offsets; unlike Kafka, at most as many as there are brokers when it is created.")
+            .define(OFFSETS_TOPIC_SEGMENT_BYTES, INT, 104_857_600, Validator.atLeast(1), "segment.bytes of __consumer_offsets.")
+            .define(OFFSETS_RETENTION_MINUTES, INT, 10_080, Validator.atLeast(1),
+                    "How long the committed offsets of a group live once it has no members (counted from when it emptied, or from the commit if later).")
+            .define(OFFSETS_RETENTION_CHECK_INTERVAL_MS, LONG, 600_000L, Validator.atLeast(1), "How often expired offsets and empty groups are looked for.")
+            .define(OFFSET_METADATA_MAX_BYTES, INT, 4096, Validator.atLeast(0), "Longest metadata string of a committed offset.")
+            .define(GROUP_COORDINATOR_THREADS, INT, 4, Validator.atLeast(1), "Threads of the group coordinator; each partition of __consumer_offsets runs on one.")
+            .define(GROUP_COORDINATOR_REBALANCE_PROTOCOLS, LIST, List.of("classic", "consumer"), Validator.listOf("classic", "consumer"),
+                    "Rebalance protocols served: classic (JoinGroup/SyncGroup) and consumer (KIP-848 ConsumerGroupHeartbeat); classic is always on.")
+            .define(GROUP_MIN_SESSION_TIMEOUT_MS, INT, 6_000, Validator.atLeast(1), "Shortest session.timeout.ms a classic group member may ask for.")
+            .define(GROUP_MAX_SESSION_TIMEOUT_MS, INT, 1_800_000, Validator.atLeast(1), "Longest session.timeout.ms a classic group member may ask for.")
+            .define(GROUP_INITIAL_REBALANCE_DELAY_MS, INT, 3_000, Validator.atLeast(0),
+                    "How long the first rebalance of an empty classic group waits for more members to join.")
+            .define(GROUP_MAX_SIZE, INT, Integer.MAX_VALUE, Validator.atLeast(1), "Most members of a classic group.")
+            .define(GROUP_CONSUMER_SESSION_TIMEOUT_MS, INT, 45_000, Validator.atLeast(1),
+                    "How long a member of a consumer group (group.protocol=consumer) may go without heartbeating before it is removed.")
+            .define(GROUP_CONSUMER_HEARTBEAT_INTERVAL_MS, INT, 5_000, Validator.atLeast(1), "How often members of a consumer group heartbeat.")
+            .define(GROUP_CONSUMER_MAX_SIZE, INT, Integer.MAX_VALUE, Validator.atLeast(1), "Most members of a consumer group.")
+            .define(GROUP_CONSUMER_ASSIGNORS, LIST, List.of("uniform", "range"), Validator.listOf("uniform", "range"),
+                    "Server-side assignors of consumer groups; the first is used when a member names none.")
+            .define(GROUP_CONSUMER_MIGRATION_POLICY, STRING, "bidirectional", Validator.oneOf("disabled", "upgrade", "downgrade", "bidirectional"),
+                    "Whether an empty classic group may become a consumer group (upgrade), the reverse (downgrade), both, or neither.")
             .define(FETCH_MAX_BYTES, INT, 57_671_680, Validator.atLeast(1024), "Largest fetch response, whatever the client asks for.")
             .define(MAX_INCREMENTAL_FETCH_SESSION_CACHE_SLOTS, INT, 1000, Validator.atLeast(0), "Incremental fetch sessions kept at once.")
             .define(PRODUCER_ID_EXPIRATION_MS, INT, 86_400_000, Validator.atLeast(1), "Forget an idempotent producer's state after this long without writes.")

@@ -1,5 +1,6 @@
 package io.vltava.common.topic;
 
+import java.util.Comparator;
 import java.util.Objects;
 
 /**
@@ -11,6 +12,10 @@ import java.util.Objects;
  * @param partition the partition's index, from 0
  */
 public record TopicPartition(String topic, int partition) {
+
+    /** Orders by topic name, then partition. */
+    public static final Comparator<TopicPartition> COMPARATOR =
+            Comparator.comparing(TopicPartition::topic).thenComparingInt(TopicPartition::partition);
 
     public TopicPartition {
         Objects.requireNonNull(topic, "topic");
