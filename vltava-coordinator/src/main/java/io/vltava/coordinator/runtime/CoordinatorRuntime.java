@@ -18,9 +18,10 @@ import org.apache.kafka.common.errors.NotCoordinatorException;
  * leads, each loaded from that partition's log and then fed operations and timers on one thread. A
  * few threads serve all shards (a shard always uses the same one), so a shard's state needs no locks.
  *
- * <p>Lifecycle of a shard: {@link #load} (records are replayed; operations meanwhile fail with
- * COORDINATOR_LOAD_IN_PROGRESS), active, then {@link #unload} (NOT_COORDINATOR). A failed write
- * reloads the shard from its log, which undoes whatever the write's operation changed in memory.
+ * <p>Lifecycle of a shard: {@link #load} (its records are replayed on its thread, so operations sent
+ * meanwhile run once it is loaded; if the log cannot be read they fail with COORDINATOR_NOT_AVAILABLE),
+ * active, then {@link #unload} (NOT_COORDINATOR). A failed write reloads the shard from its log, which
+ * undoes whatever the write's operation changed in memory.
  *
  * <p>Threading: public methods may be called from any thread; operations run on the shard's thread
  * and their futures complete there.
@@ -94,8 +95,7 @@ public final class CoordinatorRuntime<S extends CoordinatorShard> implements Aut
     /**
      * Runs an operation on the shard of {@code partition}.
      *
-     * @return the operation's result, or NOT_COORDINATOR / COORDINATOR_LOAD_IN_PROGRESS if the shard
-     *     is not here or not loaded yet
+     * @return the operation's result, or NOT_COORDINATOR if the shard is not here
      */
     public <T> CompletableFuture<T> run(int partition, Function<S, CompletableFuture<T>> operation) {
         ShardRunner<S> runner = shards.get(partition);
@@ -106,7 +106,7 @@ public final class CoordinatorRuntime<S extends CoordinatorShard> implements Aut
         return runner.run(operation);
     }
 
-    /** Runs a read on every shard here; shards not loaded yet or gone fail their own future. */
+    /** Runs a read on every shard here; a shard that could not load or is gone fails its own future. */
     public <T> List<CompletableFuture<T>> runOnAll(Function<S, T> read) {
         List<CompletableFuture<T>> results = new ArrayList<>();
         for (ShardRunner<S> runner : shards.values()) {

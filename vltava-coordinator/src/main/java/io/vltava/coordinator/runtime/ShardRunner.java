@@ -11,7 +11,6 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.apache.kafka.common.errors.ApiException;
-import org.apache.kafka.common.errors.CoordinatorLoadInProgressException;
 import org.apache.kafka.common.errors.CoordinatorNotAvailableException;
 import org.apache.kafka.common.errors.NotCoordinatorException;
 import org.apache.kafka.common.errors.UnknownServerException;
@@ -29,7 +28,8 @@ final class ShardRunner<S extends CoordinatorShard> implements ShardContext {
 
     private static final Logger log = LoggerFactory.getLogger(ShardRunner.class);
 
-    private enum State { LOADING, ACTIVE, CLOSED }
+    /** LOADING until the first load ends; FAILED if a load could not read the log. */
+    private enum State { LOADING, ACTIVE, FAILED, CLOSED }
 
     private final String coordinatorName;
     private final int partition;
@@ -76,6 +76,7 @@ final class ShardRunner<S extends CoordinatorShard> implements ShardContext {
             });
         } catch (RuntimeException e) {
             log.error("Cannot load partition {} of {}; it stays unavailable until its leadership changes", partition, coordinatorName, e);
+            state = State.FAILED;
             return;
         }
         shard = loading;
@@ -89,8 +90,8 @@ final class ShardRunner<S extends CoordinatorShard> implements ShardContext {
         CompletableFuture<T> result = new CompletableFuture<>();
         boolean queued = execute(() -> {
             switch (state) {
-                case LOADING -> result.completeExceptionally(new CoordinatorLoadInProgressException(
-                        "Partition " + partition + " of " + coordinatorName + " is loading"));
+                case LOADING, FAILED -> result.completeExceptionally(new CoordinatorNotAvailableException(
+                        "Partition " + partition + " of " + coordinatorName + " could not be loaded"));
                 case CLOSED -> result.completeExceptionally(notCoordinator());
                 case ACTIVE -> {
                     try {
