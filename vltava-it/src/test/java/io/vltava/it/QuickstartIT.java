@@ -10,7 +10,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -38,15 +37,7 @@ class QuickstartIT {
     @BeforeAll
     static void start() throws IOException {
         broker = EmbeddedBroker.start();
-        kafkaHome = Files.createTempDirectory("kafka-tools-");
-        Files.createDirectories(kafkaHome.resolve("bin"));
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        for (Map.Entry<String, String> tool : KAFKA_TOOLS.entrySet()) {
-            Path script = kafkaHome.resolve("bin").resolve(tool.getKey());
-            Files.writeString(script, "#!/usr/bin/env bash\nexec '" + java + "' --enable-native-access=ALL-UNNAMED -cp '"
-                    + System.getProperty("java.class.path") + "' " + tool.getValue() + " \"$@\"\n");
-            Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwxr-xr-x"));
-        }
+        kafkaHome = KafkaTools.install(Files.createTempDirectory("kafka-tools-"), KAFKA_TOOLS);
     }
 
     @AfterAll
@@ -57,7 +48,7 @@ class QuickstartIT {
 
     @Test
     void kcatCommandsWork() throws Exception {
-        assumeTrue(onPath("kcat"), () -> {
+        assumeTrue(KafkaTools.onPath("kcat"), () -> {
             System.out.println("QuickstartIT: kcat is not installed (apt-get install kcat); skipping the kcat block");
             return "kcat is not installed";
         });
@@ -113,14 +104,5 @@ class QuickstartIT {
         }
         System.out.println(output);
         return output.toString();
-    }
-
-    private static boolean onPath(String program) {
-        for (String dir : System.getenv().getOrDefault("PATH", "").split(":")) {
-            if (Files.isExecutable(Path.of(dir, program))) {
-                return true;
-            }
-        }
-        return false;
     }
 }
