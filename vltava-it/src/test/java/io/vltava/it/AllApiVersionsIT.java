@@ -19,7 +19,14 @@ import org.apache.kafka.common.message.ApiVersionsRequestData;
 import org.apache.kafka.common.message.CreatePartitionsRequestData;
 import org.apache.kafka.common.message.CreateTopicsRequestData;
 import org.apache.kafka.common.message.DeleteRecordsRequestData;
+import org.apache.kafka.common.message.DeleteGroupsRequestData;
 import org.apache.kafka.common.message.DeleteTopicsRequestData;
+import org.apache.kafka.common.message.DescribeGroupsRequestData;
+import org.apache.kafka.common.message.FindCoordinatorRequestData;
+import org.apache.kafka.common.message.ListGroupsRequestData;
+import org.apache.kafka.common.message.OffsetCommitRequestData;
+import org.apache.kafka.common.message.OffsetDeleteRequestData;
+import org.apache.kafka.common.message.OffsetFetchRequestData;
 import org.apache.kafka.common.message.DescribeClusterRequestData;
 import org.apache.kafka.common.message.DescribeConfigsRequestData;
 import org.apache.kafka.common.message.FetchRequestData;
@@ -60,6 +67,8 @@ class AllApiVersionsIT {
         try (Admin admin = KafkaClients.admin(broker.bootstrapServers())) {
             admin.createTopics(List.of(new NewTopic("versions", 1, (short) 1))).all().get();
             topicId = admin.describeTopics(List.of("versions")).allTopicNames().get().get("versions").topicId();
+            // Lists the group offsets once, which creates __consumer_offsets, so group requests reach a loaded coordinator.
+            admin.listConsumerGroupOffsets("versions-group").partitionsToOffsetAndMetadata().get();
         }
     }
 
@@ -173,7 +182,50 @@ class AllApiVersionsIT {
                     data.topics().add(topic);
                     return data;
                 }),
-                Map.entry(ApiKeys.DESCRIBE_CLUSTER, (v, n) -> new DescribeClusterRequestData().setIncludeClusterAuthorizedOperations(true)));
+                Map.entry(ApiKeys.DESCRIBE_CLUSTER, (v, n) -> new DescribeClusterRequestData().setIncludeClusterAuthorizedOperations(true)),
+                Map.entry(ApiKeys.FIND_COORDINATOR, (v, n) -> v >= 4
+                        ? new FindCoordinatorRequestData().setKeyType((byte) 0).setCoordinatorKeys(List.of("versions-group", "other-group"))
+                        : new FindCoordinatorRequestData().setKeyType((byte) 0).setKey("versions-group")),
+                Map.entry(ApiKeys.OFFSET_COMMIT, AllApiVersionsIT::offsetCommit),
+                Map.entry(ApiKeys.OFFSET_FETCH, AllApiVersionsIT::offsetFetch),
+                Map.entry(ApiKeys.OFFSET_DELETE, (v, n) -> {
+                    OffsetDeleteRequestData data = new OffsetDeleteRequestData().setGroupId("versions-group-v2");
+                    OffsetDeleteRequestData.OffsetDeleteRequestTopic topic = new OffsetDeleteRequestData.OffsetDeleteRequestTopic().setName("versions");
+                    topic.partitions().add(new OffsetDeleteRequestData.OffsetDeleteRequestPartition().setPartitionIndex(0));
+                    data.topics().add(topic);
+                    return data;
+                }),
+                Map.entry(ApiKeys.LIST_GROUPS, (v, n) -> new ListGroupsRequestData()
+                        .setStatesFilter(v >= 4 ? List.of("Empty") : List.of()).setTypesFilter(v >= 5 ? List.of("classic") : List.of())),
+                Map.entry(ApiKeys.DESCRIBE_GROUPS, (v, n) -> new DescribeGroupsRequestData().setGroups(List.of("versions-group-v3", "unknown-group"))
+                        .setIncludeAuthorizedOperations(v >= 3)),
+                Map.entry(ApiKeys.DELETE_GROUPS, (v, n) -> new DeleteGroupsRequestData().setGroupsNames(List.of("versions-group-v4", "never-was"))));
+    }
+
+    /** A commit from outside any group, of group "versions-group-vN", to partition 0 of "versions". */
+    private static ApiMessage offsetCommit(short version, int unused) {
+        OffsetCommitRequestData data = new OffsetCommitRequestData().setGroupId("versions-group-v" + version)
+                .setGenerationIdOrMemberEpoch(-1).setMemberId("");
+        OffsetCommitRequestData.OffsetCommitRequestTopic topic = version >= 10
+                ? new OffsetCommitRequestData.OffsetCommitRequestTopic().setTopicId(topicId)
+                : new OffsetCommitRequestData.OffsetCommitRequestTopic().setName("versions");
+        topic.partitions().add(new OffsetCommitRequestData.OffsetCommitRequestPartition().setPartitionIndex(0).setCommittedOffset(1)
+                .setCommittedMetadata("m"));
+        data.topics().add(topic);
+        return data;
+    }
+
+    private static ApiMessage offsetFetch(short version, int unused) {
+        if (version < 8) {
+            return new OffsetFetchRequestData().setGroupId("versions-group-v" + version).setTopics(List.of(
+                    new OffsetFetchRequestData.OffsetFetchRequestTopic().setName("versions").setPartitionIndexes(List.of(0))));
+        }
+        OffsetFetchRequestData.OffsetFetchRequestTopics topic = version >= 10
+                ? new OffsetFetchRequestData.OffsetFetchRequestTopics().setTopicId(topicId).setPartitionIndexes(List.of(0))
+                : new OffsetFetchRequestData.OffsetFetchRequestTopics().setName("versions").setPartitionIndexes(List.of(0));
+        return new OffsetFetchRequestData().setGroups(List.of(
+                new OffsetFetchRequestData.OffsetFetchRequestGroup().setGroupId("versions-group-v" + version).setTopics(List.of(topic)),
+                new OffsetFetchRequestData.OffsetFetchRequestGroup().setGroupId("versions-group-all").setTopics(null)));
     }
 
     private static ApiMessage metadata(short version, int unused) {
