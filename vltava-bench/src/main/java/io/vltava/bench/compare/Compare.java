@@ -6,14 +6,12 @@ import io.vltava.testing.KafkaClients;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -21,7 +19,6 @@ import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
-import java.util.stream.Stream;
 import org.HdrHistogram.Histogram;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -154,7 +151,7 @@ public final class Compare {
             broker.stop();
         } finally {
             broker.kill();
-            deleteRecursively(site.dir());
+            site.delete();
         }
     }
 
@@ -203,7 +200,7 @@ public final class Compare {
             report(Metric.lower("stop", "clean shutdown", "s", ""), name, broker.stop());
         } finally {
             broker.kill();
-            deleteRecursively(site.dir());
+            site.delete();
         }
     }
 
@@ -306,7 +303,7 @@ public final class Compare {
             broker.stop();
         } finally {
             broker.kill();
-            deleteRecursively(site.dir());
+            site.delete();
         }
     }
 
@@ -351,18 +348,7 @@ public final class Compare {
     }
 
     private BrokerSite newSite() {
-        try {
-            Files.createDirectories(workDir);
-            return new BrokerSite(Files.createTempDirectory(workDir, "broker-"), freePort(), freePort());
-        } catch (IOException e) {
-            throw new UncheckedIOException("Cannot make a broker directory under " + workDir, e);
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        }
+        return BrokerSite.create(workDir);
     }
 
     private Map<String, String> header() throws IOException {
@@ -388,15 +374,5 @@ public final class Compare {
                 .filter(line -> line.startsWith("model name"))
                 .map(line -> line.substring(line.indexOf(':') + 1).trim())
                 .findFirst().orElse("unknown CPU");
-    }
-
-    private static void deleteRecursively(Path dir) {
-        try (Stream<Path> paths = Files.walk(dir)) {
-            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(path);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("Cannot delete " + dir, e);
-        }
     }
 }
