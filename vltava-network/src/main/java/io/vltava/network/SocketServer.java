@@ -13,11 +13,14 @@ import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.GlobalEventExecutor;
 import io.vltava.common.config.Endpoint;
 import io.vltava.protocol.frame.KafkaFrameDecoder;
 import io.vltava.protocol.frame.RequestDecoder;
@@ -60,6 +63,8 @@ public final class SocketServer implements AutoCloseable {
     private final boolean epoll;
     private final EventLoopGroup group;
     private final Map<String, Channel> boundChannels = new LinkedHashMap<>();
+    /** Every open client connection, so that close() closes them itself: stopping the event loops leaves some open. */
+    private final ChannelGroup connections = new DefaultChannelGroup("vltava-connections", GlobalEventExecutor.INSTANCE);
 
     public SocketServer(SocketServerConfig config, RequestHandler handler) {
         this.config = config;
@@ -101,6 +106,7 @@ public final class SocketServer implements AutoCloseable {
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
+                        connections.add(ch);
                         ch.pipeline()
                                 .addLast("idle", new IdleStateHandler(0, 0, config.connectionsMaxIdleMs(), TimeUnit.MILLISECONDS))
                                 .addLast("frames", new KafkaFrameDecoder(config.maxRequestBytes()))
@@ -127,6 +133,7 @@ public final class SocketServer implements AutoCloseable {
             channel.close().syncUninterruptibly();
         }
         boundChannels.clear();
+        connections.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
         group.shutdownGracefully(0, 5, TimeUnit.SECONDS).syncUninterruptibly();
     }
 }

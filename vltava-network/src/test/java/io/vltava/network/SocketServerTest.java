@@ -110,6 +110,29 @@ class SocketServerTest {
     }
 
     @Test
+    void closingTheServerClosesEveryConnection() throws Exception {
+        start();
+        List<TestClient> open = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            TestClient client = connect();
+            client.send(Wire.fetch(), i);
+            handler.next().future().complete(new FetchResponseData().setThrottleTimeMs(i));
+            assertThat(client.receiveParsed().throttleTimeMs()).isEqualTo(i);
+            open.add(client);
+        }
+        TestClient halfway = connect();
+        halfway.sendRaw(new byte[] {0, 0, 0, 40, 0, 1});
+        open.add(halfway);
+
+        server.close();
+        server = null;
+
+        for (TestClient client : open) {
+            client.assertClosedByServer();
+        }
+    }
+
+    @Test
     void aNonPipelinedRequestHoldsBackLaterRequestsUntilItCompletes() throws Exception {
         start();
         TestClient client = connect();
