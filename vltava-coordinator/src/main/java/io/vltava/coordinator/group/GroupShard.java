@@ -146,7 +146,12 @@ public final class GroupShard implements CoordinatorShard {
         return consumer.heartbeat(request, data);
     }
 
+    /** ConsumerGroupDescribe: a classic group is "not found" here, so admin clients fall back to DescribeGroups, as with Kafka. */
     public ConsumerGroupDescribeResponseData.DescribedGroup consumerGroupDescribe(String groupId) {
+        if (groups.get(groupId) instanceof ClassicGroup) {
+            return new ConsumerGroupDescribeResponseData.DescribedGroup().setGroupId(groupId).setErrorCode(Errors.GROUP_ID_NOT_FOUND.code())
+                    .setErrorMessage("Group " + groupId + " is not a consumer group");
+        }
         return consumer.describe(groupId);
     }
 

@@ -7,8 +7,8 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.apache.kafka.common.errors.NotCoordinatorException;
@@ -50,11 +50,14 @@ public final class CoordinatorRuntime<S extends CoordinatorShard> implements Aut
         this.threads = new ScheduledExecutorService[threadCount];
         for (int i = 0; i < threadCount; i++) {
             String threadName = name + "-" + i;
-            threads[i] = Executors.newSingleThreadScheduledExecutor(runnable -> {
-                Thread thread = new Thread(runnable, threadName);
-                thread.setDaemon(true);
-                return thread;
+            ScheduledThreadPoolExecutor thread = new ScheduledThreadPoolExecutor(1, runnable -> {
+                Thread daemon = new Thread(runnable, threadName);
+                daemon.setDaemon(true);
+                return daemon;
             });
+            // A shard unloaded after shutdown() cancels its timers; they must leave the queue, or the thread waits for them.
+            thread.setRemoveOnCancelPolicy(true);
+            threads[i] = thread;
         }
     }
 
