@@ -146,6 +146,7 @@ public final class GroupShard implements CoordinatorShard {
         return consumer.heartbeat(request, data);
     }
 
+    /** ConsumerGroupDescribe: a classic group is "not found" here, so admin clients fall back to DescribeGroups, as with Kafka. */
     public ConsumerGroupDescribeResponseData.DescribedGroup consumerGroupDescribe(String groupId) {
         return consumer.describe(groupId);
     }
