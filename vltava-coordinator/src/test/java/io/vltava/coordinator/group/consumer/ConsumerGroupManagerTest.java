@@ -8,7 +8,7 @@ import io.vltava.coordinator.group.Group;
 import io.vltava.coordinator.group.GroupCoordinatorConfig;
 import io.vltava.coordinator.group.GroupRequestContext;
 import io.vltava.coordinator.group.GroupType;
-import io.vltava.coordinator.group.classic.ClassicGroup;
+import io.vltava.coordinator.group.classic.ClassicGroupManager;
 import io.vltava.coordinator.group.record.GroupRecordType;
 import io.vltava.coordinator.group.record.RecordDecoder;
 import io.vltava.coordinator.runtime.CoordinatorRecord;
@@ -349,7 +349,7 @@ class ConsumerGroupManagerTest {
 
     @Test
     void anEmptyClassicGroupIsReplacedButOneWithMembersIsNot() {
-        groups.put(GROUP, new ClassicGroup(GROUP, context.time().milliseconds()));
+        new ClassicGroupManager(context, GroupCoordinatorConfig.defaults(), groups).getOrCreateEmptyGroup(GROUP);
         send(join("a", "orders"));
         assertThat(groups.get(GROUP)).isInstanceOf(ConsumerGroup.class);
 
