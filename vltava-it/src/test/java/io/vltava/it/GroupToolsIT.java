@@ -83,7 +83,7 @@ class GroupToolsIT {
 
     private static Process kcatMember(String groupId, String topic, Path output) throws IOException {
         return new ProcessBuilder("kcat", "-b", broker.bootstrapServers(), "-G", groupId, "-X", "auto.offset.reset=earliest",
-                "-X", "session.timeout.ms=6000", "-f", "%s\\n", "-q", topic)
+                "-X", "session.timeout.ms=6000", "-f", "%s\\n", "-u", "-q", topic)
                 .redirectOutput(output.toFile()).redirectError(ProcessBuilder.Redirect.DISCARD).start();
     }
 

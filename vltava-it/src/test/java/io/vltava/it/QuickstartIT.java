@@ -29,7 +29,8 @@ class QuickstartIT {
     private static final Map<String, String> KAFKA_TOOLS = Map.of(
             "kafka-topics.sh", "org.apache.kafka.tools.TopicCommand",
             "kafka-console-producer.sh", "org.apache.kafka.tools.ConsoleProducer",
-            "kafka-console-consumer.sh", "org.apache.kafka.tools.consumer.ConsoleConsumer");
+            "kafka-console-consumer.sh", "org.apache.kafka.tools.consumer.ConsoleConsumer",
+            "kafka-consumer-groups.sh", "org.apache.kafka.tools.consumer.group.ConsumerGroupCommand");
 
     private static EmbeddedBroker broker;
     private static Path kafkaHome;
@@ -54,6 +55,7 @@ class QuickstartIT {
         });
         String output = run(readmeBlock(0));
         assertThat(output).contains("hello from kcat");
+        assertThat(output.lines().filter("hello from kcat"::equals)).as("read twice: by offset and in a group").hasSize(2);
     }
 
     @Test
@@ -62,6 +64,7 @@ class QuickstartIT {
         assertThat(output).contains("Created topic quickstart-events.");
         assertThat(output).contains("Topic: quickstart-events").contains("PartitionCount: 1");
         assertThat(output).contains("hello from Kafka's tools");
+        assertThat(output).containsPattern("quickstart\\s+quickstart-events\\s+0\\s+1\\s+1\\s+0");
     }
 
     /** The commands of the n-th shell block of the README's Quickstart section. */
