@@ -9,17 +9,17 @@ import io.vltava.coordinator.runtime.CoordinatorRecord;
 import io.vltava.coordinator.runtime.ManualShardContext;
 import java.util.Collection;
 import java.util.List;
-import org.apache.kafka.common.errors.CoordinatorNotAvailableException;
+import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.common.errors.GroupIdNotFoundException;
 import org.apache.kafka.common.message.DeleteGroupsResponseData.DeletableGroupResult;
 import org.apache.kafka.common.message.ListGroupsResponseData.ListedGroup;
-import org.apache.kafka.common.message.OffsetCommitRequestData;
 import org.apache.kafka.common.message.OffsetCommitRequestData.OffsetCommitRequestPartition;
 import org.apache.kafka.common.message.OffsetCommitRequestData.OffsetCommitRequestTopic;
+import org.apache.kafka.common.message.OffsetCommitRequestData;
 import org.apache.kafka.common.message.OffsetCommitResponseData;
-import org.apache.kafka.common.message.OffsetDeleteRequestData;
 import org.apache.kafka.common.message.OffsetDeleteRequestData.OffsetDeleteRequestPartition;
 import org.apache.kafka.common.message.OffsetDeleteRequestData.OffsetDeleteRequestTopic;
+import org.apache.kafka.common.message.OffsetDeleteRequestData;
 import org.apache.kafka.common.message.OffsetFetchRequestData.OffsetFetchRequestGroup;
 import org.apache.kafka.common.message.OffsetFetchRequestData.OffsetFetchRequestTopics;
 import org.apache.kafka.common.message.OffsetFetchResponseData.OffsetFetchResponseGroup;
@@ -101,7 +101,7 @@ class GroupShardOffsetsTest {
                 .isEqualTo(Errors.ILLEGAL_GENERATION.code());
         assertThat(errorOf(shard.offsetCommit(version(9), commit("ghost", 1, "t", 0, 1, "")).join()))
                 .isEqualTo(Errors.GROUP_ID_NOT_FOUND.code());
-        assertThat(context.appended()).isEmpty();
+        assertThat(context.log()).isEmpty();
     }
 
     @Test
@@ -109,14 +109,15 @@ class GroupShardOffsetsTest {
         OffsetCommitResponseData response = shard.offsetCommit(version(9), commit("g", -1, "t", 0, 1, "x".repeat(4097))).join();
 
         assertThat(errorOf(response)).isEqualTo(Errors.OFFSET_METADATA_TOO_LARGE.code());
-        assertThat(context.appended()).isEmpty();
+        assertThat(context.log()).isEmpty();
     }
 
     @Test
     void aFailedWriteFailsTheCommit() {
-        context.failAppends(new CoordinatorNotAvailableException("disk gone"));
-
-        OffsetCommitResponseData response = shard.offsetCommit(version(9), commit("g", -1, "t", 0, 1, "")).join();
+        context.holdAppends();
+        CompletableFuture<OffsetCommitResponseData> commit = shard.offsetCommit(version(9), commit("g", -1, "t", 0, 1, ""));
+        context.failHeld();
+        OffsetCommitResponseData response = commit.join();
 
         assertThat(errorOf(response)).isEqualTo(Errors.COORDINATOR_NOT_AVAILABLE.code());
     }
@@ -132,7 +133,7 @@ class GroupShardOffsetsTest {
 
         ManualShardContext reloadContext = new ManualShardContext();
         GroupShard reloaded = new GroupShard(reloadContext, config, NO_TOPICS);
-        for (CoordinatorRecord record : context.appended()) {
+        for (CoordinatorRecord record : context.log()) {
             reloaded.replay(record);
         }
         reloaded.onLoaded();
@@ -151,7 +152,7 @@ class GroupShardOffsetsTest {
 
         assertThat(results).extracting(DeletableGroupResult::errorCode).containsExactly(Errors.NONE.code(), Errors.GROUP_ID_NOT_FOUND.code());
         assertThat(fetch(shard, "doomed", "t", 0).committedOffset()).isEqualTo(-1);
-        assertThat(context.appended().get(context.appended().size() - 1).isTombstone()).isTrue();
+        assertThat(context.log().get(context.log().size() - 1).isTombstone()).isTrue();
         assertThatThrownBy(() -> shard.offsetDelete(new OffsetDeleteRequestData().setGroupId("doomed")))
                 .isInstanceOf(GroupIdNotFoundException.class);
     }
@@ -166,7 +167,7 @@ class GroupShardOffsetsTest {
 
         assertThat(fetch(shard, "idle", "t", 0).committedOffset()).isEqualTo(-1);
         assertThat(shard.listGroups(List.of(), List.of())).isEmpty();
-        assertThat(context.appended().get(context.appended().size() - 1).isTombstone()).isTrue();
+        assertThat(context.log().get(context.log().size() - 1).isTombstone()).isTrue();
     }
 
     @Test

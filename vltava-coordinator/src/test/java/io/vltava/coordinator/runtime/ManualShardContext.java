@@ -7,20 +7,28 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import org.apache.kafka.common.errors.CoordinatorNotAvailableException;
 
 /**
- * A {@link ShardContext} for tests: time moves only when told, appended records are kept in a list
- * (and succeed unless a failure is set), and timers run when {@link #advance} passes their deadline.
+ * A {@link ShardContext} for tests: a manual clock whose timers run when the test advances it, and
+ * an in-memory log whose appends complete at once, or when the test says so while held.
  *
- * <p>Threading: single-threaded, like a shard.
+ * <p>Threading: confined to the test thread, which plays the shard's thread.
  */
 public final class ManualShardContext implements ShardContext {
 
     private final ManualTime time = new ManualTime();
-    private final List<CoordinatorRecord> appended = new ArrayList<>();
     private final Map<String, Timer> timers = new HashMap<>();
-    private RuntimeException appendFailure;
+    private final List<CoordinatorRecord> log = new ArrayList<>();
+    private final List<PendingAppend> held = new ArrayList<>();
     private long sequence;
+    private boolean holdAppends;
+
+    private record Timer(String key, long deadlineMs, long sequence, Runnable task) {
+    }
+
+    private record PendingAppend(List<CoordinatorRecord> records, CompletableFuture<Void> future) {
+    }
 
     @Override
     public int partition() {
@@ -34,16 +42,22 @@ public final class ManualShardContext implements ShardContext {
 
     @Override
     public CompletableFuture<Void> append(List<CoordinatorRecord> records) {
-        if (appendFailure != null) {
-            return CompletableFuture.failedFuture(appendFailure);
+        if (records.isEmpty()) {
+            return CompletableFuture.completedFuture(null);
         }
-        appended.addAll(records);
-        return CompletableFuture.completedFuture(null);
+        CompletableFuture<Void> future = new CompletableFuture<>();
+        if (holdAppends) {
+            held.add(new PendingAppend(List.copyOf(records), future));
+        } else {
+            log.addAll(records);
+            future.complete(null);
+        }
+        return future;
     }
 
     @Override
     public void schedule(String key, long delayMs, Runnable task) {
-        timers.put(key, new Timer(time.hiResMilliseconds() + delayMs, sequence++, task));
+        timers.put(key, new Timer(key, time.milliseconds() + Math.max(0, delayMs), sequence++, task));
     }
 
     @Override
@@ -56,35 +70,62 @@ public final class ManualShardContext implements ShardContext {
         return timers.containsKey(key);
     }
 
-    /** Every record appended so far, in order. */
-    public List<CoordinatorRecord> appended() {
-        return appended;
-    }
-
-    /** Makes later appends fail with {@code failure} (null: succeed again). */
-    public void failAppends(RuntimeException failure) {
-        this.appendFailure = failure;
-    }
-
-    /** Moves time forward, running each timer whose deadline is passed, in deadline order. */
+    /** Moves the clock forward, running every timer that falls due, in deadline order, at its deadline. */
     public void advance(long millis) {
-        long target = time.hiResMilliseconds() + millis;
+        long target = time.milliseconds() + millis;
         while (true) {
-            Map.Entry<String, Timer> next = timers.entrySet().stream()
-                    .filter(entry -> entry.getValue().deadline() <= target)
-                    .min(Comparator.comparingLong((Map.Entry<String, Timer> entry) -> entry.getValue().deadline())
-                            .thenComparingLong(entry -> entry.getValue().sequence()))
-                    .orElse(null);
+            Timer next = timers.values().stream().filter(timer -> timer.deadlineMs() <= target)
+                    .min(Comparator.comparingLong(Timer::deadlineMs).thenComparingLong(Timer::sequence)).orElse(null);
             if (next == null) {
                 break;
             }
-            timers.remove(next.getKey());
-            time.advanceMillis(Math.max(0, next.getValue().deadline() - time.hiResMilliseconds()));
-            next.getValue().task().run();
+            time.advanceMillis(next.deadlineMs() - time.milliseconds());
+            timers.remove(next.key());
+            next.task().run();
         }
-        time.advanceMillis(target - time.hiResMilliseconds());
+        time.advanceMillis(target - time.milliseconds());
     }
 
-    private record Timer(long deadline, long sequence, Runnable task) {
+    /** Runs the timers that are due now. */
+    public void runDueTimers() {
+        advance(0);
+    }
+
+    /** The keys of the pending timers. */
+    public List<String> timerKeys() {
+        return List.copyOf(timers.keySet());
+    }
+
+    /** From now on appends wait for {@link #completeHeld} or {@link #failHeld}. */
+    public void holdAppends() {
+        holdAppends = true;
+    }
+
+    /** Makes the held appends durable, in order, and stops holding. */
+    public void completeHeld() {
+        holdAppends = false;
+        List<PendingAppend> pending = new ArrayList<>(held);
+        held.clear();
+        for (PendingAppend append : pending) {
+            log.addAll(append.records());
+            append.future().complete(null);
+        }
+    }
+
+    /** Fails the held appends, as a failed write does, and stops holding. */
+    public void failHeld() {
+        holdAppends = false;
+        List<PendingAppend> pending = new ArrayList<>(held);
+        held.clear();
+        pending.forEach(append -> append.future().completeExceptionally(new CoordinatorNotAvailableException("write failed")));
+    }
+
+    public int heldCount() {
+        return held.size();
+    }
+
+    /** Every record made durable so far, in order. */
+    public List<CoordinatorRecord> log() {
+        return List.copyOf(log);
     }
 }

@@ -8,6 +8,7 @@ import io.vltava.coordinator.group.GroupRequestContext;
 import io.vltava.coordinator.group.record.GroupRecordType;
 import io.vltava.coordinator.group.record.RecordDecoder;
 import io.vltava.coordinator.runtime.CoordinatorRecord;
+import io.vltava.coordinator.runtime.ManualShardContext;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -19,20 +20,20 @@ import org.apache.kafka.clients.consumer.internals.ConsumerProtocol;
 import org.apache.kafka.common.errors.ApiException;
 import org.apache.kafka.common.message.HeartbeatRequestData;
 import org.apache.kafka.common.message.HeartbeatResponseData;
-import org.apache.kafka.common.message.JoinGroupRequestData;
 import org.apache.kafka.common.message.JoinGroupRequestData.JoinGroupRequestProtocol;
 import org.apache.kafka.common.message.JoinGroupRequestData.JoinGroupRequestProtocolCollection;
+import org.apache.kafka.common.message.JoinGroupRequestData;
 import org.apache.kafka.common.message.JoinGroupResponseData;
-import org.apache.kafka.common.message.LeaveGroupRequestData;
 import org.apache.kafka.common.message.LeaveGroupRequestData.MemberIdentity;
+import org.apache.kafka.common.message.LeaveGroupRequestData;
 import org.apache.kafka.common.message.LeaveGroupResponseData;
-import org.apache.kafka.common.message.SyncGroupRequestData;
 import org.apache.kafka.common.message.SyncGroupRequestData.SyncGroupRequestAssignment;
+import org.apache.kafka.common.message.SyncGroupRequestData;
 import org.apache.kafka.common.message.SyncGroupResponseData;
 import org.apache.kafka.common.protocol.Errors;
 
 /**
- * Drives a {@link ClassicGroupManager} over a {@link FakeShardContext} the way clients would, for
+ * Drives a {@link ClassicGroupManager} over a {@link ManualShardContext} the way clients would, for
  * the classic group tests.
  *
  * <p>Threading: confined to the test thread.
@@ -45,16 +46,16 @@ final class ClassicGroupDriver {
     static final short LATEST_JOIN = 9;
     static final short LATEST_SYNC = 5;
 
-    final FakeShardContext context;
+    final ManualShardContext context;
     final GroupCoordinatorConfig config;
     final Map<String, Group> groups = new HashMap<>();
     final ClassicGroupManager manager;
 
     ClassicGroupDriver(int initialRebalanceDelayMs, int maxSize) {
-        this(new FakeShardContext(), initialRebalanceDelayMs, maxSize);
+        this(new ManualShardContext(), initialRebalanceDelayMs, maxSize);
     }
 
-    ClassicGroupDriver(FakeShardContext context, int initialRebalanceDelayMs, int maxSize) {
+    ClassicGroupDriver(ManualShardContext context, int initialRebalanceDelayMs, int maxSize) {
         GroupCoordinatorConfig defaults = GroupCoordinatorConfig.defaults();
         this.context = context;
         this.config = new GroupCoordinatorConfig(defaults.offsetsTopicPartitions(), defaults.offsetMetadataMaxBytes(),
@@ -71,7 +72,7 @@ final class ClassicGroupDriver {
 
     /** A fresh manager over the same context's log, loaded from it as a restarted shard would be. */
     ClassicGroupDriver reloaded() {
-        FakeShardContext fresh = new FakeShardContext();
+        ManualShardContext fresh = new ManualShardContext();
         ClassicGroupDriver driver = new ClassicGroupDriver(fresh, config.initialRebalanceDelayMs(), config.classicMaxSize());
         for (CoordinatorRecord record : context.log()) {
             driver.manager.replay(groupIdOf(record.key()), record.value());

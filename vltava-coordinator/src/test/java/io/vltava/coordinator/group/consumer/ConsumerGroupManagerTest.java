@@ -12,6 +12,7 @@ import io.vltava.coordinator.group.classic.ClassicGroupManager;
 import io.vltava.coordinator.group.record.GroupRecordType;
 import io.vltava.coordinator.group.record.RecordDecoder;
 import io.vltava.coordinator.runtime.CoordinatorRecord;
+import io.vltava.coordinator.runtime.ManualShardContext;
 import java.lang.reflect.Proxy;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -48,7 +49,7 @@ class ConsumerGroupManagerTest {
     private static final int HEARTBEAT_INTERVAL_MS = 5_000;
     private static final int REBALANCE_TIMEOUT_MS = 30_000;
 
-    private final FakeShardContext context = new FakeShardContext();
+    private final ManualShardContext context = new ManualShardContext();
     private final FakeGroupTopics topics = new FakeGroupTopics();
     private final Map<String, Group> groups = new HashMap<>();
     private ConsumerGroupManager manager;
@@ -77,12 +78,12 @@ class ConsumerGroupManagerTest {
         assertThat(assignment(joined)).isEqualTo(Map.of(orders, range(0, 6)));
         assertThat(group().stateName()).isEqualTo("Stable");
         assertThat(group().type()).isEqualTo(GroupType.CONSUMER);
-        assertThat(context.records).hasSize(1);
+        assertThat(context.log()).hasSize(1);
 
         ConsumerGroupHeartbeatResponseData next = send(heartbeat("a", 1, Map.of(orders, range(0, 6))));
         assertThat(next.memberEpoch()).isEqualTo(1);
         assertThat(next.assignment()).as("unchanged assignments are left out").isNull();
-        assertThat(context.records).as("a heartbeat that changes nothing writes nothing").hasSize(1);
+        assertThat(context.log()).as("a heartbeat that changes nothing writes nothing").hasSize(1);
     }
 
     @Test
@@ -421,9 +422,9 @@ class ConsumerGroupManagerTest {
         send(join("c").setSubscribedTopicRegex("ord.*"));
 
         Map<String, Group> loaded = new HashMap<>();
-        FakeShardContext restarted = new FakeShardContext();
+        ManualShardContext restarted = new ManualShardContext();
         ConsumerGroupManager reloaded = new ConsumerGroupManager(restarted, GroupCoordinatorConfig.defaults(), loaded, topics);
-        replay(reloaded, context.records);
+        replay(reloaded, context.log());
         reloaded.onLoaded();
 
         ConsumerGroup before = group();
