@@ -11,7 +11,9 @@ import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.common.errors.GroupIdNotFoundException;
+import org.apache.kafka.common.errors.GroupNotEmptyException;
 import org.apache.kafka.common.message.DeleteGroupsResponseData.DeletableGroupResult;
+import org.apache.kafka.common.message.JoinGroupRequestData;
 import org.apache.kafka.common.message.ListGroupsResponseData.ListedGroup;
 import org.apache.kafka.common.message.OffsetCommitRequestData.OffsetCommitRequestPartition;
 import org.apache.kafka.common.message.OffsetCommitRequestData.OffsetCommitRequestTopic;
@@ -155,6 +157,17 @@ class GroupShardOffsetsTest {
         assertThat(context.log().get(context.log().size() - 1).isTombstone()).isTrue();
         assertThatThrownBy(() -> shard.offsetDelete(new OffsetDeleteRequestData().setGroupId("doomed")))
                 .isInstanceOf(GroupIdNotFoundException.class);
+    }
+
+    @Test
+    void offsetsOfAGroupOfOtherMembersThanConsumersCannotBeDeletedWhileItHasMembers() {
+        JoinGroupRequestData join = new JoinGroupRequestData().setGroupId("workers").setMemberId("").setProtocolType("connect")
+                .setSessionTimeoutMs(10_000).setRebalanceTimeoutMs(10_000);
+        join.protocols().add(new JoinGroupRequestData.JoinGroupRequestProtocol().setName("default").setMetadata(new byte[0]));
+        shard.joinGroup(version(3), join);
+
+        assertThatThrownBy(() -> shard.offsetDelete(new OffsetDeleteRequestData().setGroupId("workers")))
+                .isInstanceOf(GroupNotEmptyException.class);
     }
 
     @Test
