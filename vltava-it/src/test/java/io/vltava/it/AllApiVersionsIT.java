@@ -16,26 +16,32 @@ import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.compress.Compression;
 import org.apache.kafka.common.message.AlterConfigsRequestData;
 import org.apache.kafka.common.message.ApiVersionsRequestData;
+import org.apache.kafka.common.message.ConsumerGroupDescribeRequestData;
+import org.apache.kafka.common.message.ConsumerGroupHeartbeatRequestData;
 import org.apache.kafka.common.message.CreatePartitionsRequestData;
 import org.apache.kafka.common.message.CreateTopicsRequestData;
-import org.apache.kafka.common.message.DeleteRecordsRequestData;
 import org.apache.kafka.common.message.DeleteGroupsRequestData;
+import org.apache.kafka.common.message.DeleteRecordsRequestData;
 import org.apache.kafka.common.message.DeleteTopicsRequestData;
+import org.apache.kafka.common.message.DescribeClusterRequestData;
+import org.apache.kafka.common.message.DescribeConfigsRequestData;
 import org.apache.kafka.common.message.DescribeGroupsRequestData;
+import org.apache.kafka.common.message.FetchRequestData;
 import org.apache.kafka.common.message.FindCoordinatorRequestData;
+import org.apache.kafka.common.message.HeartbeatRequestData;
+import org.apache.kafka.common.message.IncrementalAlterConfigsRequestData;
+import org.apache.kafka.common.message.InitProducerIdRequestData;
+import org.apache.kafka.common.message.JoinGroupRequestData;
+import org.apache.kafka.common.message.LeaveGroupRequestData;
 import org.apache.kafka.common.message.ListGroupsRequestData;
+import org.apache.kafka.common.message.ListOffsetsRequestData;
+import org.apache.kafka.common.message.MetadataRequestData;
 import org.apache.kafka.common.message.OffsetCommitRequestData;
 import org.apache.kafka.common.message.OffsetDeleteRequestData;
 import org.apache.kafka.common.message.OffsetFetchRequestData;
-import org.apache.kafka.common.message.DescribeClusterRequestData;
-import org.apache.kafka.common.message.DescribeConfigsRequestData;
-import org.apache.kafka.common.message.FetchRequestData;
-import org.apache.kafka.common.message.IncrementalAlterConfigsRequestData;
-import org.apache.kafka.common.message.InitProducerIdRequestData;
-import org.apache.kafka.common.message.ListOffsetsRequestData;
-import org.apache.kafka.common.message.MetadataRequestData;
 import org.apache.kafka.common.message.OffsetForLeaderEpochRequestData;
 import org.apache.kafka.common.message.ProduceRequestData;
+import org.apache.kafka.common.message.SyncGroupRequestData;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.ApiMessage;
 import org.apache.kafka.common.protocol.ByteBufferAccessor;
@@ -63,7 +69,7 @@ class AllApiVersionsIT {
 
     @BeforeAll
     static void start() throws Exception {
-        broker = EmbeddedBroker.start();
+        broker = EmbeddedBroker.start(Map.of("group.initial.rebalance.delay.ms", "0"));
         try (Admin admin = KafkaClients.admin(broker.bootstrapServers())) {
             admin.createTopics(List.of(new NewTopic("versions", 1, (short) 1))).all().get();
             topicId = admin.describeTopics(List.of("versions")).allTopicNames().get().get("versions").topicId();
@@ -199,7 +205,29 @@ class AllApiVersionsIT {
                         .setStatesFilter(v >= 4 ? List.of("Empty") : List.of()).setTypesFilter(v >= 5 ? List.of("classic") : List.of())),
                 Map.entry(ApiKeys.DESCRIBE_GROUPS, (v, n) -> new DescribeGroupsRequestData().setGroups(List.of("versions-group-v3", "unknown-group"))
                         .setIncludeAuthorizedOperations(v >= 3)),
-                Map.entry(ApiKeys.DELETE_GROUPS, (v, n) -> new DeleteGroupsRequestData().setGroupsNames(List.of("versions-group-v4", "never-was"))));
+                Map.entry(ApiKeys.DELETE_GROUPS, (v, n) -> new DeleteGroupsRequestData().setGroupsNames(List.of("versions-group-v4", "never-was"))),
+                Map.entry(ApiKeys.JOIN_GROUP, AllApiVersionsIT::joinGroup),
+                Map.entry(ApiKeys.SYNC_GROUP, (v, n) -> new SyncGroupRequestData().setGroupId("classic-v" + v).setGenerationId(1)
+                        .setMemberId("nobody").setProtocolType(v >= 5 ? "consumer" : null).setProtocolName(v >= 5 ? "range" : null)),
+                Map.entry(ApiKeys.HEARTBEAT, (v, n) -> new HeartbeatRequestData().setGroupId("classic-v" + v).setGenerationId(1)
+                        .setMemberId("nobody")),
+                Map.entry(ApiKeys.LEAVE_GROUP, (v, n) -> v >= 3
+                        ? new LeaveGroupRequestData().setGroupId("classic-v" + v).setMembers(List.of(
+                                new LeaveGroupRequestData.MemberIdentity().setMemberId("nobody")))
+                        : new LeaveGroupRequestData().setGroupId("classic-v" + v).setMemberId("nobody")),
+                Map.entry(ApiKeys.CONSUMER_GROUP_HEARTBEAT, (v, n) -> new ConsumerGroupHeartbeatRequestData().setGroupId("kip848-v" + v)
+                        .setMemberId(v >= 1 ? Uuid.randomUuid().toString() : "").setMemberEpoch(0).setRebalanceTimeoutMs(30_000)
+                        .setSubscribedTopicNames(List.of("versions")).setTopicPartitions(List.of())),
+                Map.entry(ApiKeys.CONSUMER_GROUP_DESCRIBE, (v, n) -> new ConsumerGroupDescribeRequestData()
+                        .setGroupIds(List.of("kip848-v0", "classic-v1"))));
+    }
+
+    /** A first join of a new member; versions 4+ are asked to come back with the member id they are given (KIP-394). */
+    private static ApiMessage joinGroup(short version, int unused) {
+        JoinGroupRequestData data = new JoinGroupRequestData().setGroupId("classic-v" + version).setMemberId("").setSessionTimeoutMs(10_000)
+                .setRebalanceTimeoutMs(version >= 1 ? 10_000 : -1).setProtocolType("consumer");
+        data.protocols().add(new JoinGroupRequestData.JoinGroupRequestProtocol().setName("range").setMetadata(new byte[0]));
+        return data;
     }
 
     /** A commit from outside any group, of group "versions-group-vN", to partition 0 of "versions". */
