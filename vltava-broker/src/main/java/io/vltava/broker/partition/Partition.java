@@ -147,6 +147,16 @@ public final class Partition {
     }
 
     /**
+     * Ends a producer's transaction on this partition as the leader: appends the COMMIT or ABORT control
+     * batch the transaction coordinator decided (WriteTxnMarkers semantics).
+     *
+     * @param coordinatorEpoch the epoch of the transaction coordinator that decided
+     */
+    public LogAppendInfo appendTransactionMarker(long producerId, short producerEpoch, int coordinatorEpoch, boolean commit) {
+        throw new UnsupportedOperationException("Transaction markers are not written yet");
+    }
+
+    /**
      * Moves the high watermark as far as the log allows (see {@link PartitionLog#highWatermarkLimit()})
      * when this broker is the only in-sync replica.
      */

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
+import org.apache.kafka.common.errors.UnsupportedVersionException;
 import org.apache.kafka.common.message.ConsumerGroupDescribeResponseData;
 import org.apache.kafka.common.message.ConsumerGroupHeartbeatRequestData;
 import org.apache.kafka.common.message.ConsumerGroupHeartbeatResponseData;
@@ -29,6 +30,8 @@ import org.apache.kafka.common.message.OffsetFetchRequestData.OffsetFetchRequest
 import org.apache.kafka.common.message.OffsetFetchResponseData.OffsetFetchResponseGroup;
 import org.apache.kafka.common.message.SyncGroupRequestData;
 import org.apache.kafka.common.message.SyncGroupResponseData;
+import org.apache.kafka.common.message.TxnOffsetCommitRequestData;
+import org.apache.kafka.common.message.TxnOffsetCommitResponseData;
 import org.apache.kafka.common.utils.Utils;
 
 /**
@@ -95,6 +98,20 @@ public final class GroupCoordinator implements AutoCloseable {
 
     public CompletableFuture<OffsetCommitResponseData> offsetCommit(GroupRequestContext request, OffsetCommitRequestData data) {
         return run(data.groupId(), shard -> shard.offsetCommit(request, data));
+    }
+
+    /** TxnOffsetCommit: offsets staged for a producer's transaction, visible once it commits. */
+    public CompletableFuture<TxnOffsetCommitResponseData> txnOffsetCommit(GroupRequestContext request, TxnOffsetCommitRequestData data) {
+        return CompletableFuture.failedFuture(new UnsupportedVersionException("TxnOffsetCommit is not served yet"));
+    }
+
+    /**
+     * The transaction coordinator's decision for a transaction that committed offsets of {@code groupId}:
+     * its staged offsets become the group's committed offsets, or are dropped. Completing a transaction
+     * twice changes nothing.
+     */
+    public CompletableFuture<Void> completeTransaction(String groupId, long producerId, short producerEpoch, boolean commit) {
+        return CompletableFuture.failedFuture(new UnsupportedVersionException("Transactional offsets are not served yet"));
     }
 
     public CompletableFuture<OffsetFetchResponseGroup> offsetFetch(OffsetFetchRequestGroup group) {
