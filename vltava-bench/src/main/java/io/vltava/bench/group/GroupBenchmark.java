@@ -3,9 +3,7 @@ package io.vltava.bench.group;
 import io.vltava.bench.Flags;
 import io.vltava.bench.compare.ApacheKafkaLauncher;
 import io.vltava.bench.compare.BrokerLauncher;
-import io.vltava.bench.compare.BrokerSite;
-import io.vltava.bench.compare.FirstProduce;
-import io.vltava.bench.compare.RunningBroker;
+import io.vltava.bench.compare.FreshBroker;
 import io.vltava.bench.compare.VltavaLauncher;
 import io.vltava.testing.KafkaClients;
 import java.io.PrintStream;
@@ -30,8 +28,6 @@ import org.apache.kafka.clients.admin.NewTopic;
  * <p>Threading: main thread only (the runs start their own client threads).
  */
 public final class GroupBenchmark {
-
-    private static final Duration READY_TIMEOUT = Duration.ofMinutes(5);
 
     private final Flags flags;
     private final PrintStream out;
@@ -97,19 +93,15 @@ public final class GroupBenchmark {
 
     private void measure(BrokerLauncher launcher) throws Exception {
         String brokerCpus = flags.string("broker-cpus").equals("none") ? null : flags.string("broker-cpus");
-        BrokerSite site = BrokerSite.create(Path.of(flags.string("work-dir")).toAbsolutePath());
-        launcher.prepare(site);
-        RunningBroker broker = RunningBroker.start(launcher, site, brokerCpus);
-        try {
-            FirstProduce.secondsSinceLaunch(site.bootstrap(), "ready", broker.launchNanos(), READY_TIMEOUT);
+        FreshBroker.run(launcher, Path.of(flags.string("work-dir")).toAbsolutePath(), brokerCpus, bootstrap -> {
             int partitions = flags.positiveInt("partitions");
-            try (Admin admin = KafkaClients.admin(site.bootstrap())) {
+            try (Admin admin = KafkaClients.admin(bootstrap)) {
                 admin.createTopics(List.of(new NewTopic("rebalance", partitions, (short) 1), new NewTopic("commits", 100, (short) 1)))
                         .all().get(2, TimeUnit.MINUTES);
             }
             for (String protocol : List.of("classic", "consumer")) {
                 out.println(launcher.name() + ": timing joins and leaves with the " + protocol + " protocol ...");
-                RebalanceRun.Result result = new RebalanceRun(site.bootstrap(), "rebalance", partitions, "rebalance-" + protocol, protocol)
+                RebalanceRun.Result result = new RebalanceRun(bootstrap, "rebalance", partitions, "rebalance-" + protocol, protocol)
                         .run(flags.positiveInt("members"), flags.positiveInt("joins"));
                 row(launcher.name(), protocol + ": settle after a member joins (s)", result.joinSeconds());
                 row(launcher.name(), protocol + ": settle after a member leaves (s)", result.leaveSeconds());
@@ -117,16 +109,12 @@ public final class GroupBenchmark {
             Duration commitTime = Duration.ofSeconds(flags.positiveInt("commit-seconds"));
             for (int perCommit : List.of(1, 100)) {
                 out.println(launcher.name() + ": committing " + perCommit + " partition(s) per commit ...");
-                CommitRun.Result result = new CommitRun(site.bootstrap(), "commits", perCommit)
+                CommitRun.Result result = new CommitRun(bootstrap, "commits", perCommit)
                         .run("committers-" + perCommit, flags.positiveInt("committers"), commitTime);
                 rows.add(String.format(Locale.ROOT, "| %s | commits/s, %d partition(s) each (p50 / p99 ms: %.2f / %.2f) | %.0f | | |",
                         launcher.name(), perCommit, result.p50Millis(), result.p99Millis(), result.commitsPerSecond()));
             }
-            broker.stop();
-        } finally {
-            broker.kill();
-            site.delete();
-        }
+        });
     }
 
     private void row(String broker, String measurement, List<Double> values) {
