@@ -42,6 +42,7 @@ import org.apache.kafka.common.message.OffsetFetchRequestData;
 import org.apache.kafka.common.message.OffsetForLeaderEpochRequestData;
 import org.apache.kafka.common.message.ProduceRequestData;
 import org.apache.kafka.common.message.SyncGroupRequestData;
+import org.apache.kafka.common.message.TxnOffsetCommitRequestData;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.ApiMessage;
 import org.apache.kafka.common.protocol.ByteBufferAccessor;
@@ -194,6 +195,7 @@ class AllApiVersionsIT {
                         : new FindCoordinatorRequestData().setKeyType((byte) 0).setKey("versions-group")),
                 Map.entry(ApiKeys.OFFSET_COMMIT, AllApiVersionsIT::offsetCommit),
                 Map.entry(ApiKeys.OFFSET_FETCH, AllApiVersionsIT::offsetFetch),
+                Map.entry(ApiKeys.TXN_OFFSET_COMMIT, AllApiVersionsIT::txnOffsetCommit),
                 Map.entry(ApiKeys.OFFSET_DELETE, (v, n) -> {
                     OffsetDeleteRequestData data = new OffsetDeleteRequestData().setGroupId("versions-group-v2");
                     OffsetDeleteRequestData.OffsetDeleteRequestTopic topic = new OffsetDeleteRequestData.OffsetDeleteRequestTopic().setName("versions");
@@ -239,6 +241,18 @@ class AllApiVersionsIT {
                 : new OffsetCommitRequestData.OffsetCommitRequestTopic().setName("versions");
         topic.partitions().add(new OffsetCommitRequestData.OffsetCommitRequestPartition().setPartitionIndex(0).setCommittedOffset(1)
                 .setCommittedMetadata("m"));
+        data.topics().add(topic);
+        return data;
+    }
+
+    /** Offsets staged by a producer outside any group membership, for group "txn-group-vN" (the transaction is never completed). */
+    private static ApiMessage txnOffsetCommit(short version, int unused) {
+        TxnOffsetCommitRequestData data = new TxnOffsetCommitRequestData().setTransactionalId("txn-v" + version)
+                .setGroupId("txn-group-v" + version).setProducerId(1000 + version).setProducerEpoch((short) 0);
+        TxnOffsetCommitRequestData.TxnOffsetCommitRequestTopic topic = new TxnOffsetCommitRequestData.TxnOffsetCommitRequestTopic()
+                .setName("versions");
+        topic.partitions().add(new TxnOffsetCommitRequestData.TxnOffsetCommitRequestPartition().setPartitionIndex(0)
+                .setCommittedOffset(1).setCommittedMetadata("m"));
         data.topics().add(topic);
         return data;
     }

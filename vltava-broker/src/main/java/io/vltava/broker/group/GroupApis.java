@@ -34,6 +34,7 @@ public final class GroupApis {
                         (context, request) -> coordinator.consumerGroupHeartbeat(context, request.data())),
                 new GroupApiHandler<OffsetDeleteRequest>(ApiKeys.OFFSET_DELETE, (context, request) -> coordinator.offsetDelete(request.data())),
                 new OffsetCommitHandler(coordinator, image),
+                new TxnOffsetCommitHandler(coordinator, image),
                 new OffsetFetchHandler(coordinator, image),
                 new ListGroupsHandler(coordinator),
                 new DescribeGroupsHandler(coordinator),

@@ -58,7 +58,7 @@ public final class OffsetFetchHandler implements ApiHandler<OffsetFetchRequest> 
                     topic.setName(found == null ? null : found.name());
                 }
             }
-            groups.add(coordinator.offsetFetch(group).handle((response, failure) -> {
+            groups.add(coordinator.offsetFetch(group, request.data().requireStable()).handle((response, failure) -> {
                 if (failure != null) {
                     return OffsetFetchResponse.groupError(group, Errors.forException(CoordinatorFailures.cause(failure)), version);
                 }

@@ -40,6 +40,16 @@ public interface Group {
     void validateOffsetCommit(String memberId, String groupInstanceId, int generationIdOrMemberEpoch, short apiVersion);
 
     /**
+     * Checks that a transactional producer may stage offsets for the group (TxnOffsetCommit). Unlike
+     * {@link #validateOffsetCommit}, a request that names no member (v0–2, or -1 and no ids) is
+     * accepted while the group has members, and a rebalance in progress is no reason to refuse.
+     *
+     * @throws org.apache.kafka.common.errors.ApiException UNKNOWN_MEMBER_ID, ILLEGAL_GENERATION,
+     *     FENCED_INSTANCE_ID or COORDINATOR_NOT_AVAILABLE
+     */
+    void validateTransactionalOffsetCommit(String memberId, String groupInstanceId, int generationIdOrMemberEpoch);
+
+    /**
      * Checks that a member may fetch the group's offsets (OffsetFetch v9+ names the member).
      *
      * @param memberId    null when the request names no member

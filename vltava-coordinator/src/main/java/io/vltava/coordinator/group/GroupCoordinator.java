@@ -9,7 +9,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
-import org.apache.kafka.common.errors.UnsupportedVersionException;
 import org.apache.kafka.common.message.ConsumerGroupDescribeResponseData;
 import org.apache.kafka.common.message.ConsumerGroupHeartbeatRequestData;
 import org.apache.kafka.common.message.ConsumerGroupHeartbeatResponseData;
@@ -102,20 +101,24 @@ public final class GroupCoordinator implements AutoCloseable {
 
     /** TxnOffsetCommit: offsets staged for a producer's transaction, visible once it commits. */
     public CompletableFuture<TxnOffsetCommitResponseData> txnOffsetCommit(GroupRequestContext request, TxnOffsetCommitRequestData data) {
-        return CompletableFuture.failedFuture(new UnsupportedVersionException("TxnOffsetCommit is not served yet"));
+        return run(data.groupId(), shard -> shard.txnOffsetCommit(request, data));
     }
 
     /**
      * The transaction coordinator's decision for a transaction that committed offsets of {@code groupId}:
-     * its staged offsets become the group's committed offsets, or are dropped. Completing a transaction
-     * twice changes nothing.
+     * its staged offsets become the group's committed offsets, or are dropped, in one write. As Kafka's
+     * marker on a partition of __consumer_offsets does, this ends every offset the producer staged in
+     * that partition (other groups there included) with any epoch up to {@code producerEpoch}.
+     * Completing a transaction with nothing staged, or twice, changes nothing and succeeds; an epoch
+     * older than the staged one fails with INVALID_PRODUCER_EPOCH.
      */
     public CompletableFuture<Void> completeTransaction(String groupId, long producerId, short producerEpoch, boolean commit) {
-        return CompletableFuture.failedFuture(new UnsupportedVersionException("Transactional offsets are not served yet"));
+        return run(groupId, shard -> shard.completeTransaction(producerId, producerEpoch, commit));
     }
 
-    public CompletableFuture<OffsetFetchResponseGroup> offsetFetch(OffsetFetchRequestGroup group) {
-        return run(group.groupId(), shard -> CompletableFuture.completedFuture(shard.offsetFetch(group)));
+    /** OffsetFetch of one group; {@code requireStable} (v7+) refuses offsets of open transactions with UNSTABLE_OFFSET_COMMIT. */
+    public CompletableFuture<OffsetFetchResponseGroup> offsetFetch(OffsetFetchRequestGroup group, boolean requireStable) {
+        return run(group.groupId(), shard -> CompletableFuture.completedFuture(shard.offsetFetch(group, requireStable)));
     }
 
     public CompletableFuture<OffsetDeleteResponseData> offsetDelete(OffsetDeleteRequestData data) {

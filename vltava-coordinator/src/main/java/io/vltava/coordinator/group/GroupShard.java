@@ -7,6 +7,9 @@ import io.vltava.coordinator.group.consumer.ConsumerGroupManager;
 import io.vltava.coordinator.group.offset.CommittedOffset;
 import io.vltava.coordinator.group.offset.OffsetCommitRecords;
 import io.vltava.coordinator.group.offset.OffsetManager;
+import io.vltava.coordinator.group.offset.PendingTxnOffsetRecords;
+import io.vltava.coordinator.group.offset.PendingTxnOffsets;
+import io.vltava.coordinator.group.offset.StagedOffset;
 import io.vltava.coordinator.group.record.GroupRecordType;
 import io.vltava.coordinator.group.record.RecordDecoder;
 import io.vltava.coordinator.runtime.CoordinatorRecord;
@@ -21,12 +24,15 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.internals.ConsumerProtocol;
 import org.apache.kafka.common.errors.ApiException;
 import org.apache.kafka.common.errors.GroupIdNotFoundException;
 import org.apache.kafka.common.errors.GroupNotEmptyException;
 import org.apache.kafka.common.errors.IllegalGenerationException;
+import org.apache.kafka.common.errors.InvalidGroupIdException;
+import org.apache.kafka.common.errors.InvalidProducerEpochException;
 import org.apache.kafka.common.message.ConsumerGroupDescribeResponseData;
 import org.apache.kafka.common.message.ConsumerGroupHeartbeatRequestData;
 import org.apache.kafka.common.message.ConsumerGroupHeartbeatResponseData;
@@ -58,6 +64,12 @@ import org.apache.kafka.common.message.OffsetFetchResponseData.OffsetFetchRespon
 import org.apache.kafka.common.message.OffsetFetchResponseData.OffsetFetchResponseTopics;
 import org.apache.kafka.common.message.SyncGroupRequestData;
 import org.apache.kafka.common.message.SyncGroupResponseData;
+import org.apache.kafka.common.message.TxnOffsetCommitRequestData;
+import org.apache.kafka.common.message.TxnOffsetCommitRequestData.TxnOffsetCommitRequestPartition;
+import org.apache.kafka.common.message.TxnOffsetCommitRequestData.TxnOffsetCommitRequestTopic;
+import org.apache.kafka.common.message.TxnOffsetCommitResponseData;
+import org.apache.kafka.common.message.TxnOffsetCommitResponseData.TxnOffsetCommitResponsePartition;
+import org.apache.kafka.common.message.TxnOffsetCommitResponseData.TxnOffsetCommitResponseTopic;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.requests.OffsetFetchResponse;
 import org.slf4j.Logger;
@@ -80,6 +92,7 @@ public final class GroupShard implements CoordinatorShard {
     private final GroupCoordinatorConfig config;
     private final Map<String, Group> groups = new HashMap<>();
     private final OffsetManager offsets = new OffsetManager();
+    private final PendingTxnOffsets pending = new PendingTxnOffsets();
     private final ClassicGroupManager classic;
     private final ConsumerGroupManager consumer;
 
@@ -94,8 +107,16 @@ public final class GroupShard implements CoordinatorShard {
     public void replay(CoordinatorRecord record) {
         RecordDecoder key = new RecordDecoder(record.key());
         switch (GroupRecordType.of(key.int16())) {
-            case OFFSET_COMMIT -> offsets.replay(OffsetCommitRecords.readKey(key),
-                    record.isTombstone() ? null : OffsetCommitRecords.readValue(record.value()));
+            case OFFSET_COMMIT -> {
+                OffsetCommitRecords.Key offsetKey = OffsetCommitRecords.readKey(key);
+                CommittedOffset value = record.isTombstone() ? null : OffsetCommitRecords.readValue(record.value());
+                offsets.replay(offsetKey, value);
+                if (value != null) {
+                    pending.supersede(offsetKey.groupId(), new TopicPartition(offsetKey.topic(), offsetKey.partition()));
+                }
+            }
+            case PENDING_TXN_OFFSET -> pending.replay(PendingTxnOffsetRecords.readKey(key),
+                    record.isTombstone() ? null : PendingTxnOffsetRecords.readValue(record.value()));
             case CLASSIC_GROUP -> classic.replay(groupIdOf(key), record.value());
             case CONSUMER_GROUP -> consumer.replay(groupIdOf(key), record.value());
         }
@@ -109,7 +130,9 @@ public final class GroupShard implements CoordinatorShard {
 
     @Override
     public void onLoaded() {
-        for (String groupId : offsets.groupIds()) {
+        Set<String> groupIds = new TreeSet<>(offsets.groupIds());
+        groupIds.addAll(pending.groupIds());
+        for (String groupId : groupIds) {
             if (!groups.containsKey(groupId)) {
                 classic.getOrCreateEmptyGroup(groupId);
             }
@@ -178,44 +201,127 @@ public final class GroupShard implements CoordinatorShard {
         long expireTimestamp = data.retentionTimeMs() >= 0 ? now + data.retentionTimeMs() : -1L;
         OffsetCommitResponseData response = new OffsetCommitResponseData();
         List<CoordinatorRecord> records = new ArrayList<>();
-        List<OffsetCommitResponsePartition> written = new ArrayList<>();
+        List<Consumer<Short>> written = new ArrayList<>();
         for (OffsetCommitRequestTopic topic : data.topics()) {
             OffsetCommitResponseTopic topicResponse = new OffsetCommitResponseTopic().setName(topic.name()).setTopicId(topic.topicId());
             response.topics().add(topicResponse);
             for (OffsetCommitRequestPartition partition : topic.partitions()) {
                 OffsetCommitResponsePartition result = new OffsetCommitResponsePartition().setPartitionIndex(partition.partitionIndex());
                 topicResponse.partitions().add(result);
-                Errors error = groupError;
-                if (error == Errors.NONE && (topic.name() == null || partition.partitionIndex() < 0)) {
-                    error = Errors.UNKNOWN_TOPIC_OR_PARTITION;
-                }
                 String metadata = partition.committedMetadata() == null ? "" : partition.committedMetadata();
-                if (error == Errors.NONE && metadata.length() > config.offsetMetadataMaxBytes()) {
-                    error = Errors.OFFSET_METADATA_TOO_LARGE;
-                }
+                Errors error = partitionError(groupError, topic.name(), partition.partitionIndex(), metadata);
                 if (error != Errors.NONE) {
                     result.setErrorCode(error.code());
                     continue;
                 }
-                records.add(offsets.commit(data.groupId(), new TopicPartition(topic.name(), partition.partitionIndex()),
+                TopicPartition tp = new TopicPartition(topic.name(), partition.partitionIndex());
+                records.add(offsets.commit(data.groupId(), tp,
                         new CommittedOffset(partition.committedOffset(), partition.committedLeaderEpoch(), metadata, now, expireTimestamp)));
-                written.add(result);
+                pending.supersede(data.groupId(), tp);
+                written.add(result::setErrorCode);
             }
         }
+        return appendThenAnswer(records, written, response);
+    }
+
+    /** Writes a commit's records, then answers; if the write fails, the partitions it would have written get its error. */
+    private <T> CompletableFuture<T> appendThenAnswer(List<CoordinatorRecord> records, List<Consumer<Short>> written, T response) {
         return context.append(records).handle((ignored, failure) -> {
             if (failure != null) {
                 short code = Errors.forException(failure).code();
-                written.forEach(result -> result.setErrorCode(code));
+                written.forEach(result -> result.accept(code));
             }
             return response;
         });
     }
 
+    /** The error of one partition of a commit: the group's, an unknown topic or partition, or metadata over the limit. */
+    private Errors partitionError(Errors groupError, String topic, int partition, String metadata) {
+        if (groupError != Errors.NONE) {
+            return groupError;
+        }
+        if (topic == null || partition < 0) {
+            return Errors.UNKNOWN_TOPIC_OR_PARTITION;
+        }
+        return metadata.length() > config.offsetMetadataMaxBytes() ? Errors.OFFSET_METADATA_TOO_LARGE : Errors.NONE;
+    }
+
     /**
-     * OffsetFetch of one group, topics named; {@code requireStable} matters once transactions exist.
-     * Partitions without an offset get -1; a null topic list asks for every offset of the group.
+     * TxnOffsetCommit v0–5: stages offsets for the producer's transaction, invisible to OffsetFetch until
+     * {@link #completeTransaction} commits it. Validated as Kafka does: a group that does not exist is
+     * created empty when the request names no generation (ILLEGAL_GENERATION otherwise); v3+ may name
+     * a member, checked by {@link Group#validateTransactionalOffsetCommit}; an epoch older than the one
+     * the producer staged offsets with here is INVALID_PRODUCER_EPOCH.
      */
-    public OffsetFetchResponseGroup offsetFetch(OffsetFetchRequestGroup request) {
+    public CompletableFuture<TxnOffsetCommitResponseData> txnOffsetCommit(GroupRequestContext request, TxnOffsetCommitRequestData data) {
+        Errors groupError = Errors.NONE;
+        try {
+            if (data.groupId() == null || data.groupId().isEmpty()) {
+                throw new InvalidGroupIdException("The group id must not be empty");
+            }
+            Group group = groups.get(data.groupId());
+            if (group == null) {
+                if (data.generationIdOrMemberEpoch() >= 0) {
+                    throw new IllegalGenerationException("Group " + data.groupId() + " does not exist");
+                }
+                group = classic.getOrCreateEmptyGroup(data.groupId());
+            }
+            group.validateTransactionalOffsetCommit(data.memberId(), data.groupInstanceId(), data.generationIdOrMemberEpoch());
+            short stagedEpoch = pending.producerEpoch(data.producerId());
+            if (data.producerEpoch() < stagedEpoch) {
+                throw new InvalidProducerEpochException("Producer " + data.producerId() + " staged offsets with epoch " + stagedEpoch
+                        + ", newer than " + data.producerEpoch());
+            }
+        } catch (ApiException e) {
+            groupError = Errors.forException(e);
+        }
+        long now = context.time().milliseconds();
+        TxnOffsetCommitResponseData response = new TxnOffsetCommitResponseData();
+        List<CoordinatorRecord> records = new ArrayList<>();
+        List<Consumer<Short>> written = new ArrayList<>();
+        for (TxnOffsetCommitRequestTopic topic : data.topics()) {
+            TxnOffsetCommitResponseTopic topicResponse = new TxnOffsetCommitResponseTopic().setName(topic.name());
+            response.topics().add(topicResponse);
+            for (TxnOffsetCommitRequestPartition partition : topic.partitions()) {
+                TxnOffsetCommitResponsePartition result = new TxnOffsetCommitResponsePartition().setPartitionIndex(partition.partitionIndex());
+                topicResponse.partitions().add(result);
+                String metadata = partition.committedMetadata() == null ? "" : partition.committedMetadata();
+                Errors error = partitionError(groupError, topic.name(), partition.partitionIndex(), metadata);
+                if (error != Errors.NONE) {
+                    result.setErrorCode(error.code());
+                    continue;
+                }
+                CommittedOffset offset = new CommittedOffset(partition.committedOffset(), partition.committedLeaderEpoch(), metadata, now, -1L);
+                records.add(pending.stage(data.groupId(), data.producerId(), new TopicPartition(topic.name(), partition.partitionIndex()),
+                        new StagedOffset(data.producerEpoch(), offset)));
+                written.add(result::setErrorCode);
+            }
+        }
+        return appendThenAnswer(records, written, response);
+    }
+
+    /**
+     * Ends a producer's transaction in this shard, as Kafka's end-of-transaction marker on a partition
+     * of __consumer_offsets does: every offset the producer staged here, in any group and with any
+     * epoch up to {@code producerEpoch}, becomes committed (commit) or is dropped (abort), in one write.
+     * A producer with nothing staged completes at once; an epoch older than the staged one fails with
+     * INVALID_PRODUCER_EPOCH and changes nothing.
+     */
+    public CompletableFuture<Void> completeTransaction(long producerId, short producerEpoch, boolean commit) {
+        short stagedEpoch = pending.producerEpoch(producerId);
+        if (producerEpoch < stagedEpoch) {
+            return CompletableFuture.failedFuture(new InvalidProducerEpochException("Producer " + producerId + " staged offsets with epoch "
+                    + stagedEpoch + ", newer than " + producerEpoch));
+        }
+        return context.append(pending.complete(producerId, commit, offsets));
+    }
+
+    /**
+     * OffsetFetch of one group, topics named. Partitions without an offset get -1; a null topic list
+     * asks for every committed offset of the group. With {@code requireStable} (v7+) a partition with
+     * offsets staged by an open transaction gets UNSTABLE_OFFSET_COMMIT instead, as Kafka answers.
+     */
+    public OffsetFetchResponseGroup offsetFetch(OffsetFetchRequestGroup request, boolean requireStable) {
         OffsetFetchResponseGroup response = new OffsetFetchResponseGroup().setGroupId(request.groupId());
         Group group = groups.get(request.groupId());
         try {
@@ -232,20 +338,30 @@ public final class GroupShard implements CoordinatorShard {
             Map<String, OffsetFetchResponseTopics> byTopic = new LinkedHashMap<>();
             offsets.offsets(request.groupId()).forEach((tp, offset) -> byTopic
                     .computeIfAbsent(tp.topic(), name -> new OffsetFetchResponseTopics().setName(name))
-                    .partitions().add(partition(tp.partition(), offset)));
+                    .partitions().add(fetched(request.groupId(), requireStable, tp, offset)));
             response.topics().addAll(byTopic.values());
             return response;
         }
         for (OffsetFetchRequestTopics topic : request.topics()) {
             OffsetFetchResponseTopics topicResponse = new OffsetFetchResponseTopics().setName(topic.name()).setTopicId(topic.topicId());
             for (int index : topic.partitionIndexes()) {
-                CommittedOffset offset = topic.name() == null || index < 0 ? null
-                        : offsets.offset(request.groupId(), new TopicPartition(topic.name(), index));
-                topicResponse.partitions().add(partition(index, offset));
+                if (topic.name() == null || index < 0) {
+                    topicResponse.partitions().add(partition(index, null));
+                    continue;
+                }
+                TopicPartition tp = new TopicPartition(topic.name(), index);
+                topicResponse.partitions().add(fetched(request.groupId(), requireStable, tp, offsets.offset(request.groupId(), tp)));
             }
             response.topics().add(topicResponse);
         }
         return response;
+    }
+
+    private OffsetFetchResponsePartitions fetched(String groupId, boolean requireStable, TopicPartition tp, CommittedOffset offset) {
+        if (requireStable && pending.hasPending(groupId, tp)) {
+            return partition(tp.partition(), null).setErrorCode(Errors.UNSTABLE_OFFSET_COMMIT.code());
+        }
+        return partition(tp.partition(), offset);
     }
 
     private static OffsetFetchResponsePartitions partition(int index, CommittedOffset offset) {
@@ -259,7 +375,8 @@ public final class GroupShard implements CoordinatorShard {
 
     /**
      * OffsetDelete: only offsets of topics the group does not consume may go while it has members, and
-     * a classic group whose members are not consumers (Connect workers, say) must be empty.
+     * a classic group whose members are not consumers (Connect workers, say) must be empty. Offsets
+     * staged by open transactions for the partition go too, as in Kafka, so those never commit.
      */
     public CompletableFuture<OffsetDeleteResponseData> offsetDelete(OffsetDeleteRequestData data) {
         Group group = groups.get(data.groupId());
@@ -279,10 +396,12 @@ public final class GroupShard implements CoordinatorShard {
                 if (subscribed) {
                     result.setErrorCode(Errors.GROUP_SUBSCRIBED_TO_TOPIC.code());
                 } else if (partition.partitionIndex() >= 0) {
-                    CoordinatorRecord tombstone = offsets.delete(data.groupId(), new TopicPartition(topic.name(), partition.partitionIndex()));
+                    TopicPartition tp = new TopicPartition(topic.name(), partition.partitionIndex());
+                    CoordinatorRecord tombstone = offsets.delete(data.groupId(), tp);
                     if (tombstone != null) {
                         records.add(tombstone);
                     }
+                    records.addAll(pending.delete(data.groupId(), tp));
                 }
                 topicResponse.partitions().add(result);
             }
@@ -328,7 +447,7 @@ public final class GroupShard implements CoordinatorShard {
         return described;
     }
 
-    /** DeleteGroups: an empty group goes with its offsets. */
+    /** DeleteGroups: an empty group goes with its offsets, the staged ones of open transactions included. */
     public CompletableFuture<List<DeletableGroupResult>> deleteGroups(List<String> groupIds) {
         List<DeletableGroupResult> results = new ArrayList<>();
         List<DeletableGroupResult> deleted = new ArrayList<>();
@@ -347,6 +466,7 @@ public final class GroupShard implements CoordinatorShard {
                 continue;
             }
             records.addAll(offsets.deleteAll(groupId));
+            records.addAll(pending.deleteAll(groupId));
             records.addAll(group.deletionRecords());
             groups.remove(groupId);
             group.onRemoved();
@@ -366,7 +486,8 @@ public final class GroupShard implements CoordinatorShard {
     /**
      * Deletes the offsets of empty groups once offsets.retention.minutes have passed since the group
      * emptied (or since the commit, if later), and offsets whose old-style expire time has passed; an
-     * empty group left with no offsets goes too.
+     * empty group left with no offsets goes too. As in Kafka, an offset with offsets staged for its
+     * partition stays, and so does a group with staged offsets.
      */
     private void expireOffsets() {
         long now = context.time().milliseconds();
@@ -377,13 +498,16 @@ public final class GroupShard implements CoordinatorShard {
             Group group = groups.get(groupId);
             boolean empty = group == null || group.isEmpty();
             long emptySince = group == null ? -1L : group.emptySinceMs();
-            records.addAll(offsets.expire(groupId, offset -> {
+            records.addAll(offsets.expire(groupId, (tp, offset) -> {
+                if (pending.hasPending(groupId, tp)) {
+                    return false;
+                }
                 if (offset.expireTimestampMs() >= 0) {
                     return offset.expireTimestampMs() <= now;
                 }
                 return empty && Math.max(emptySince, offset.commitTimestampMs()) + config.offsetsRetentionMs() <= now;
             }));
-            if (group != null && group.isEmpty() && !offsets.hasOffsets(groupId)) {
+            if (group != null && group.isEmpty() && !offsets.hasOffsets(groupId) && !pending.hasPending(groupId)) {
                 records.addAll(group.deletionRecords());
                 groups.remove(groupId);
                 group.onRemoved();

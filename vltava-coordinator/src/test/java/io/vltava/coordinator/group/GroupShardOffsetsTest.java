@@ -32,7 +32,8 @@ import org.junit.jupiter.api.Test;
 /** Committed offsets in one shard: commits, fetches, deletes, retention, and rebuilding them from the records. */
 class GroupShardOffsetsTest {
 
-    private static final GroupTopics NO_TOPICS = new GroupTopics() {
+    /** Topics no test here needs: every group test of a shard uses these. */
+    static final GroupTopics NO_TOPICS = new GroupTopics() {
         @Override
         public AssignmentTopic topic(String name) {
             return null;
@@ -76,7 +77,7 @@ class GroupShardOffsetsTest {
     private OffsetFetchResponsePartitions fetch(GroupShard from, String groupId, String topic, int partition) {
         OffsetFetchRequestGroup request = new OffsetFetchRequestGroup().setGroupId(groupId).setMemberEpoch(-1)
                 .setTopics(List.of(new OffsetFetchRequestTopics().setName(topic).setPartitionIndexes(List.of(partition))));
-        return from.offsetFetch(request).topics().get(0).partitions().get(0);
+        return from.offsetFetch(request, false).topics().get(0).partitions().get(0);
     }
 
     private static short errorOf(OffsetCommitResponseData response) {
@@ -209,7 +210,7 @@ class GroupShardOffsetsTest {
         shard.offsetCommit(version(9), commit("g", -1, "t", 0, 4, "")).join();
         shard.offsetCommit(version(9), commit("g", -1, "s", 0, 3, "")).join();
 
-        OffsetFetchResponseGroup all = shard.offsetFetch(new OffsetFetchRequestGroup().setGroupId("g").setMemberEpoch(-1).setTopics(null));
+        OffsetFetchResponseGroup all = shard.offsetFetch(new OffsetFetchRequestGroup().setGroupId("g").setMemberEpoch(-1).setTopics(null), false);
 
         assertThat(all.topics()).extracting(topic -> topic.name()).containsExactly("s", "t");
         assertThat(all.topics().get(1).partitions()).extracting(OffsetFetchResponsePartitions::committedOffset).containsExactly(4L, 5L);

@@ -557,22 +557,35 @@ public final class ClassicGroup implements Group {
 
     @Override
     public void validateOffsetCommit(String memberId, String groupInstanceId, int generationIdOrMemberEpoch, short apiVersion) {
+        validateCommitter(memberId, groupInstanceId, generationIdOrMemberEpoch, false);
+    }
+
+    @Override
+    public void validateTransactionalOffsetCommit(String memberId, String groupInstanceId, int generationId) {
+        validateCommitter(memberId, groupInstanceId, generationId, true);
+    }
+
+    /**
+     * A commit that names no member is accepted while the group is empty, or at any time if it is
+     * transactional (TxnOffsetCommit v0–2 cannot name one); a transactional commit is not refused
+     * while the group completes a rebalance.
+     */
+    private void validateCommitter(String memberId, String groupInstanceId, int generationId, boolean transactional) {
         if (state == ClassicGroupState.DEAD) {
             throw new CoordinatorNotAvailableException("Group " + groupId + " is being removed");
         }
-        if (generationIdOrMemberEpoch < 0 && state == ClassicGroupState.EMPTY) {
+        if (generationId < 0 && state == ClassicGroupState.EMPTY) {
             return;
         }
-        if (generationIdOrMemberEpoch >= 0 || !memberId.isEmpty() || groupInstanceId != null) {
+        if (generationId >= 0 || !memberId.isEmpty() || groupInstanceId != null) {
             validateMember(memberId, groupInstanceId);
-            if (generationIdOrMemberEpoch != generationId) {
-                throw new IllegalGenerationException("Group " + groupId + " is at generation " + generationId + ", not "
-                        + generationIdOrMemberEpoch);
+            if (generationId != this.generationId) {
+                throw new IllegalGenerationException("Group " + groupId + " is at generation " + this.generationId + ", not " + generationId);
             }
-        } else {
+        } else if (!transactional) {
             throw new UnknownMemberIdException("Group " + groupId + " has members; commits from outside it are refused");
         }
-        if (state == ClassicGroupState.COMPLETING_REBALANCE) {
+        if (!transactional && state == ClassicGroupState.COMPLETING_REBALANCE) {
             throw new RebalanceInProgressException("Group " + groupId + " is completing a rebalance");
         }
     }

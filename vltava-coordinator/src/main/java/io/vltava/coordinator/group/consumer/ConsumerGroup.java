@@ -12,6 +12,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.errors.GroupNotEmptyException;
+import org.apache.kafka.common.errors.IllegalGenerationException;
 import org.apache.kafka.common.errors.StaleMemberEpochException;
 import org.apache.kafka.common.errors.UnknownMemberIdException;
 import org.apache.kafka.common.errors.UnsupportedVersionException;
@@ -119,6 +120,22 @@ public final class ConsumerGroup implements Group {
             throw new UnsupportedVersionException("OffsetCommit version 9 or above must be used by members using the consumer group protocol");
         }
         checkEpoch(member, generationIdOrMemberEpoch);
+    }
+
+    /** A stale member epoch is ILLEGAL_GENERATION here, as TxnOffsetCommit has no STALE_MEMBER_EPOCH. */
+    @Override
+    public void validateTransactionalOffsetCommit(String memberId, String groupInstanceId, int memberEpoch) {
+        if (memberEpoch < 0 && members.isEmpty()) {
+            return;
+        }
+        if (memberEpoch < 0 && memberId.isEmpty() && groupInstanceId == null) {
+            return;
+        }
+        ConsumerGroupMember member = existingMember(memberId);
+        if (memberEpoch != member.memberEpoch()) {
+            throw new IllegalGenerationException("The received member epoch " + memberEpoch + " does not match the member epoch "
+                    + member.memberEpoch());
+        }
     }
 
     @Override

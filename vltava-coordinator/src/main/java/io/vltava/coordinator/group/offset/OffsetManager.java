@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.function.Predicate;
+import java.util.function.BiPredicate;
 
 /**
  * The committed offsets of the groups of one shard, by group and partition. Changes return the
@@ -81,7 +81,7 @@ public final class OffsetManager {
     }
 
     /** Deletes, in memory, the group's offsets that {@code expired} accepts, and returns their tombstones. */
-    public List<CoordinatorRecord> expire(String groupId, Predicate<CommittedOffset> expired) {
+    public List<CoordinatorRecord> expire(String groupId, BiPredicate<TopicPartition, CommittedOffset> expired) {
         Map<TopicPartition, CommittedOffset> group = offsets.get(groupId);
         List<CoordinatorRecord> tombstones = new ArrayList<>();
         if (group == null) {
@@ -90,7 +90,7 @@ public final class OffsetManager {
         Iterator<Map.Entry<TopicPartition, CommittedOffset>> entries = group.entrySet().iterator();
         while (entries.hasNext()) {
             Map.Entry<TopicPartition, CommittedOffset> entry = entries.next();
-            if (expired.test(entry.getValue())) {
+            if (expired.test(entry.getKey(), entry.getValue())) {
                 entries.remove();
                 tombstones.add(OffsetCommitRecords.tombstone(groupId, entry.getKey().topic(), entry.getKey().partition()));
             }

@@ -19,7 +19,9 @@ public enum GroupRecordType {
     /** The whole state of a classic group: group. */
     CLASSIC_GROUP(2),
     /** The whole state of a consumer group: group. */
-    CONSUMER_GROUP(3);
+    CONSUMER_GROUP(3),
+    /** An offset staged by a transactional producer, visible once its transaction commits: group, producer id, topic, partition. */
+    PENDING_TXN_OFFSET(4);
 
     private final short id;
 

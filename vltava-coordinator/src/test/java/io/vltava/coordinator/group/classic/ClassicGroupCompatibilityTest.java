@@ -139,6 +139,10 @@ class ClassicGroupCompatibilityTest {
         }
 
         @Override
+        public void validateTransactionalOffsetCommit(String memberId, String groupInstanceId, int generationIdOrMemberEpoch) {
+        }
+
+        @Override
         public void validateOffsetFetch(String memberId, int memberEpoch) {
         }
 
