@@ -1,6 +1,7 @@
 package io.vltava.broker.txn;
 
 import io.vltava.broker.api.ApiHandler;
+import io.vltava.broker.group.GroupApiHandler;
 import io.vltava.coordinator.txn.TransactionCoordinator;
 import io.vltava.metadata.image.MetadataImage;
 import java.util.List;
@@ -27,10 +28,10 @@ public final class TransactionApis {
     public static List<ApiHandler<?>> handlers(TransactionCoordinator coordinator, Supplier<MetadataImage> image) {
         return List.of(
                 new AddPartitionsToTxnHandler(coordinator, image),
-                new TransactionApiHandler<AddOffsetsToTxnRequest>(ApiKeys.ADD_OFFSETS_TO_TXN, request -> coordinator.addOffsets(
+                new GroupApiHandler<AddOffsetsToTxnRequest>(ApiKeys.ADD_OFFSETS_TO_TXN, (context, request) -> coordinator.addOffsets(
                         request.data().transactionalId(), request.data().producerId(), request.data().producerEpoch(), request.data().groupId())
                         .thenApply(ignored -> new AddOffsetsToTxnResponseData().setErrorCode(Errors.NONE.code()))),
-                new TransactionApiHandler<EndTxnRequest>(ApiKeys.END_TXN, request -> coordinator.endTransaction(
+                new GroupApiHandler<EndTxnRequest>(ApiKeys.END_TXN, (context, request) -> coordinator.endTransaction(
                         request.data().transactionalId(), request.data().producerId(), request.data().producerEpoch(), request.data().committed())
                         .thenApply(ignored -> new EndTxnResponseData().setErrorCode(Errors.NONE.code()))),
                 new DescribeTransactionsHandler(coordinator),
