@@ -2,9 +2,11 @@ package io.vltava.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
+import static org.awaitility.Awaitility.await;
 
 import io.vltava.testing.EmbeddedBroker;
 import io.vltava.testing.KafkaClients;
+import io.vltava.testing.RawKafkaClient;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,6 +28,25 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.InvalidProducerEpochException;
 import org.apache.kafka.common.errors.ProducerFencedException;
+import org.apache.kafka.common.message.AddPartitionsToTxnRequestData;
+import org.apache.kafka.common.message.AddPartitionsToTxnRequestData.AddPartitionsToTxnTopic;
+import org.apache.kafka.common.message.AddPartitionsToTxnRequestData.AddPartitionsToTxnTopicCollection;
+import org.apache.kafka.common.message.AddPartitionsToTxnRequestData.AddPartitionsToTxnTransaction;
+import org.apache.kafka.common.message.AddPartitionsToTxnRequestData.AddPartitionsToTxnTransactionCollection;
+import org.apache.kafka.common.message.EndTxnRequestData;
+import org.apache.kafka.common.message.FindCoordinatorRequestData;
+import org.apache.kafka.common.message.InitProducerIdRequestData;
+import org.apache.kafka.common.message.InitProducerIdResponseData;
+import org.apache.kafka.common.protocol.ApiKeys;
+import org.apache.kafka.common.protocol.ApiMessage;
+import org.apache.kafka.common.protocol.ByteBufferAccessor;
+import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.protocol.MessageUtil;
+import org.apache.kafka.common.requests.AbstractRequest;
+import org.apache.kafka.common.requests.AddPartitionsToTxnResponse;
+import org.apache.kafka.common.requests.EndTxnResponse;
+import org.apache.kafka.common.requests.FindCoordinatorResponse;
+import org.apache.kafka.common.requests.InitProducerIdResponse;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -75,6 +96,66 @@ class TransactionsIT {
             Throwable fenced = catchThrowable(() -> first.sendOffsetsToTransaction(Map.of(new TopicPartition("fenced-topic", 0), new OffsetAndMetadata(1)),
                     new ConsumerGroupMetadata("fenced-group")));
             assertThat(chain(fenced)).as("%s", fenced).anyMatch(ProducerFencedException.class::isInstance);
+        }
+    }
+
+    @Test
+    void theCoordinatorsStateSurvivesARestart() throws Exception {
+        try (KafkaProducer<String, String> producer = transactional("survivor", 45_000)) {
+            producer.initTransactions();
+        }
+        broker.restart();
+        try (KafkaProducer<String, String> producer = transactional("survivor", 45_000); Admin admin = KafkaClients.admin(broker.bootstrapServers())) {
+            producer.initTransactions();
+            TransactionDescription described = admin.describeTransactions(List.of("survivor")).description("survivor").get();
+            assertThat(described.producerEpoch()).as("the epoch after the restart bumps the one before").isEqualTo((short) 1);
+        }
+    }
+
+    @Test
+    void theTransactionApisAnswerWithTheErrorsTheProducerExpects() throws Exception {
+        createTopic("raw-txn");
+        try (RawKafkaClient client = new RawKafkaClient("127.0.0.1", broker.port())) {
+            await().atMost(Duration.ofSeconds(30)).until(() -> {
+                FindCoordinatorResponse found = (FindCoordinatorResponse) client.send(request(ApiKeys.FIND_COORDINATOR, (short) 4,
+                        new FindCoordinatorRequestData().setKeyType((byte) 1).setCoordinatorKeys(List.of("raw"))));
+                return found.data().coordinators().get(0).errorCode() == Errors.NONE.code();
+            });
+            InitProducerIdResponseData init = await().atMost(Duration.ofSeconds(30)).until(() -> ((InitProducerIdResponse) client.send(
+                    request(ApiKeys.INIT_PRODUCER_ID, (short) 5, new InitProducerIdRequestData().setTransactionalId("raw").setTransactionTimeoutMs(60_000)
+                            .setProducerId(-1).setProducerEpoch((short) -1)))).data(), response -> response.errorCode() == Errors.NONE.code());
+            long producerId = init.producerId();
+            short epoch = init.producerEpoch();
+
+            InitProducerIdResponseData tooLong = ((InitProducerIdResponse) client.send(request(ApiKeys.INIT_PRODUCER_ID, (short) 5,
+                    new InitProducerIdRequestData().setTransactionalId("raw").setTransactionTimeoutMs(Integer.MAX_VALUE)
+                            .setProducerId(-1).setProducerEpoch((short) -1)))).data();
+            assertThat(Errors.forCode(tooLong.errorCode())).isEqualTo(Errors.INVALID_TRANSACTION_TIMEOUT);
+
+            Map<TopicPartition, Errors> unknown = addPartitions(client, producerId, epoch, false, new TopicPartition("raw-txn", 0),
+                    new TopicPartition("no-such-topic", 0));
+            assertThat(unknown).containsEntry(new TopicPartition("no-such-topic", 0), Errors.UNKNOWN_TOPIC_OR_PARTITION)
+                    .containsEntry(new TopicPartition("raw-txn", 0), Errors.OPERATION_NOT_ATTEMPTED);
+            assertThat(addPartitions(client, producerId, epoch, true, new TopicPartition("raw-txn", 0)))
+                    .containsEntry(new TopicPartition("raw-txn", 0), Errors.INVALID_TXN_STATE);
+            assertThat(addPartitions(client, producerId, epoch, false, new TopicPartition("raw-txn", 0)))
+                    .containsEntry(new TopicPartition("raw-txn", 0), Errors.NONE);
+            assertThat(addPartitions(client, producerId, epoch, true, new TopicPartition("raw-txn", 0)))
+                    .containsEntry(new TopicPartition("raw-txn", 0), Errors.NONE);
+            assertThat(addPartitions(client, producerId, (short) (epoch + 5), false, new TopicPartition("raw-txn", 0)))
+                    .containsEntry(new TopicPartition("raw-txn", 0), Errors.PRODUCER_FENCED);
+            assertThat(addPartitions(client, producerId + 1, epoch, false, new TopicPartition("raw-txn", 0)))
+                    .containsEntry(new TopicPartition("raw-txn", 0), Errors.INVALID_PRODUCER_ID_MAPPING);
+
+            EndTxnResponse fenced = (EndTxnResponse) client.send(request(ApiKeys.END_TXN, (short) 4, new EndTxnRequestData().setTransactionalId("raw")
+                    .setProducerId(producerId).setProducerEpoch((short) (epoch + 5)).setCommitted(false)));
+            assertThat(fenced.error()).isEqualTo(Errors.PRODUCER_FENCED);
+            EndTxnResponse aborted = (EndTxnResponse) client.send(request(ApiKeys.END_TXN, (short) 4, new EndTxnRequestData().setTransactionalId("raw")
+                    .setProducerId(producerId).setProducerEpoch(epoch).setCommitted(false)));
+            assertThat(aborted.error()).isEqualTo(Errors.NONE);
+            EndTxnResponse commitAfterAbort = (EndTxnResponse) client.send(request(ApiKeys.END_TXN, (short) 4, new EndTxnRequestData()
+                    .setTransactionalId("raw").setProducerId(producerId).setProducerEpoch(epoch).setCommitted(true)));
+            assertThat(commitAfterAbort.error()).isEqualTo(Errors.INVALID_TXN_STATE);
         }
     }
 
@@ -193,6 +274,36 @@ class TransactionsIT {
             }
         }
         return values;
+    }
+
+    private static Map<TopicPartition, Errors> addPartitions(RawKafkaClient client, long producerId, short epoch, boolean verifyOnly,
+                                                             TopicPartition... partitions) {
+        AddPartitionsToTxnTopicCollection topics = new AddPartitionsToTxnTopicCollection();
+        for (TopicPartition partition : partitions) {
+            AddPartitionsToTxnTopic topic = topics.find(partition.topic());
+            if (topic == null) {
+                topic = new AddPartitionsToTxnTopic().setName(partition.topic());
+                topics.add(topic);
+            }
+            topic.partitions().add(partition.partition());
+        }
+        if (!verifyOnly) {
+            AddPartitionsToTxnResponse response = (AddPartitionsToTxnResponse) client.send(request(ApiKeys.ADD_PARTITIONS_TO_TXN, (short) 3,
+                    new AddPartitionsToTxnRequestData().setV3AndBelowTransactionalId("raw").setV3AndBelowProducerId(producerId)
+                            .setV3AndBelowProducerEpoch(epoch).setV3AndBelowTopics(topics)));
+            return response.errors().get(AddPartitionsToTxnResponse.V3_AND_BELOW_TXN_ID);
+        }
+        AddPartitionsToTxnTransactionCollection transactions = new AddPartitionsToTxnTransactionCollection();
+        transactions.add(new AddPartitionsToTxnTransaction().setTransactionalId("raw").setProducerId(producerId).setProducerEpoch(epoch)
+                .setVerifyOnly(true).setTopics(topics));
+        AddPartitionsToTxnResponse response = (AddPartitionsToTxnResponse) client.send(request(ApiKeys.ADD_PARTITIONS_TO_TXN, (short) 5,
+                new AddPartitionsToTxnRequestData().setTransactions(transactions)));
+        return response.errors().get("raw");
+    }
+
+    private static AbstractRequest request(ApiKeys api, short version, ApiMessage data) {
+        ByteBufferAccessor bytes = MessageUtil.toByteBufferAccessor(data, version);
+        return AbstractRequest.parseRequest(api, version, new ByteBufferAccessor(bytes.buffer())).request;
     }
 
     private static List<Throwable> chain(Throwable failure) {
