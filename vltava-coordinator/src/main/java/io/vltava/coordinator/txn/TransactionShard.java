@@ -149,9 +149,8 @@ public final class TransactionShard implements CoordinatorShard {
             throw concurrent(txn);
         }
         boolean expected = expectedProducerId >= 0;
-        if (expected && !txn.epochExhausted() && !isCurrentOrPrevious(txn, expectedProducerId, expectedEpoch)) {
-            throw new ProducerFencedException("Producer " + expectedProducerId + " epoch " + expectedEpoch + " is not the current producer of "
-                    + transactionalId);
+        if (expected && !isKnownProducer(txn, expectedProducerId, expectedEpoch)) {
+            throw fenced(txn, expectedProducerId, expectedEpoch);
         }
         switch (txn.state) {
             case ONGOING -> {
@@ -164,20 +163,23 @@ public final class TransactionShard implements CoordinatorShard {
                 }).thenCompose(ignored -> CompletableFuture.failedFuture(concurrent(fenced)));
             }
             case EMPTY, COMPLETE_COMMIT, COMPLETE_ABORT -> {
-                if (expected && isRetryOfBump(txn, expectedProducerId, expectedEpoch)) {
-                    return CompletableFuture.completedFuture(answerOf(txn).get());
-                }
-                if (txn.epochExhausted()) {
+                boolean current = !expected || expectedEpoch == txn.producerEpoch;
+                if (txn.epochExhausted() && current) {
                     if (newProducerId < 0) {
                         return CompletableFuture.failedFuture(new NeedsProducerId());
                     }
                     txn.lastProducerId = txn.producerId;
+                    txn.lastProducerEpoch = expected ? txn.producerEpoch : -1;
                     txn.producerId = newProducerId;
-                    txn.lastProducerEpoch = -1;
                     txn.producerEpoch = 0;
-                } else {
+                } else if (current) {
                     txn.lastProducerEpoch = txn.producerEpoch;
                     txn.producerEpoch++;
+                } else if (expectedEpoch == txn.lastProducerEpoch) {
+                    // A retry of a bump whose answer the producer never got: the same answer.
+                    return CompletableFuture.completedFuture(answerOf(txn).get());
+                } else {
+                    throw fenced(txn, expectedProducerId, expectedEpoch);
                 }
                 txn.state = TransactionState.EMPTY;
                 txn.timeoutMs = timeoutMs;
@@ -191,17 +193,16 @@ public final class TransactionShard implements CoordinatorShard {
         }
     }
 
-    private static boolean isCurrentOrPrevious(TransactionMetadata txn, long producerId, short epoch) {
-        if (producerId == txn.producerId) {
-            return epoch == txn.producerEpoch || epoch == txn.lastProducerEpoch;
-        }
-        return producerId == txn.lastProducerId;
+    /**
+     * Whether a producer that names its id and epoch may have its epoch bumped: it is the current
+     * producer id (the epoch is checked then), or the previous one retrying after its epoch ran out.
+     */
+    private static boolean isKnownProducer(TransactionMetadata txn, long producerId, short epoch) {
+        return producerId == txn.producerId || (producerId == txn.lastProducerId && epoch >= Short.MAX_VALUE - 1);
     }
 
-    /** The producer already got the bump it asks for; its retry gets the same answer. */
-    private static boolean isRetryOfBump(TransactionMetadata txn, long producerId, short epoch) {
-        return (producerId == txn.producerId && epoch == txn.lastProducerEpoch && txn.lastProducerEpoch >= 0)
-                || (producerId == txn.lastProducerId && txn.lastProducerId >= 0);
+    private static ProducerFencedException fenced(TransactionMetadata txn, long producerId, short epoch) {
+        return new ProducerFencedException("Producer " + producerId + " epoch " + epoch + " is not the current producer of " + txn.transactionalId);
     }
 
     private static Supplier<InitProducerIdResponseData> answerOf(TransactionMetadata txn) {
@@ -408,11 +409,13 @@ public final class TransactionShard implements CoordinatorShard {
         context.schedule(ABORT_TIMER, config.abortTimedOutIntervalMs(), this::abortTimedOutTransactions);
     }
 
+    /** Bumps the epoch (so the producer's later requests are fenced) and starts aborting its transaction. */
     private static void fenceAndAbort(TransactionMetadata txn, long now) {
         if (!txn.epochExhausted()) {
-            txn.lastProducerEpoch = txn.producerEpoch;
             txn.producerEpoch++;
         }
+        // No previous epoch: the fenced producer must not pass for one retrying its own bump.
+        txn.lastProducerEpoch = -1;
         txn.state = TransactionState.PREPARE_ABORT;
         txn.lastUpdateTimestamp = now;
     }

@@ -226,11 +226,12 @@ class TransactionShardTest {
             producer = init();
         }
         long exhausted = producer.producerId();
-        InitProducerIdResponseData renewed = init();
+        InitProducerIdResponseData renewed = init(60_000, exhausted, producer.producerEpoch());
         assertThat(renewed.producerId()).isNotEqualTo(exhausted);
         assertThat(renewed.producerEpoch()).isEqualTo((short) 0);
-        // The old producer's retry gets the new id again.
+        // The old producer's retry gets the new id again; another epoch of the old id is fenced.
         assertThat(init(60_000, exhausted, (short) (Short.MAX_VALUE - 1)).producerId()).isEqualTo(renewed.producerId());
+        assertThat(failureOf(() -> shard.initProducerId(TXN, 60_000, exhausted, (short) 3, -1))).isInstanceOf(ProducerFencedException.class);
     }
 
     @Test
@@ -242,6 +243,8 @@ class TransactionShardTest {
         assertThat(writer.markers).containsExactly(new FakeMarkerWriter.Marker(A0, producer.producerId(), (short) 1, false));
         assertThat(failureOf(() -> shard.endTransaction(TXN, producer.producerId(), producer.producerEpoch(), true)))
                 .isInstanceOf(ProducerFencedException.class);
+        assertThat(failureOf(() -> shard.initProducerId(TXN, 1_000, producer.producerId(), producer.producerEpoch(), -1)))
+                .as("the fenced producer asking for a bump").isInstanceOf(ProducerFencedException.class);
         assertThat(init().producerEpoch()).isEqualTo((short) 2);
     }
 
