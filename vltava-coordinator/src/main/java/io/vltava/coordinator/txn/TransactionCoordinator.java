@@ -14,6 +14,7 @@ import java.util.concurrent.CompletionException;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
+import org.apache.kafka.common.errors.InvalidRequestException;
 import org.apache.kafka.common.message.DescribeTransactionsResponseData;
 import org.apache.kafka.common.message.InitProducerIdResponseData;
 import org.apache.kafka.common.message.ListTransactionsResponseData;
@@ -103,7 +104,11 @@ public final class TransactionCoordinator implements PartitionedCoordinator, Aut
         return runtime.runOnAll(shard -> shard.list(states, producerIdFilter, minDurationMs, transactionalIdPattern));
     }
 
+    /** Runs an operation on the shard of {@code transactionalId}; INVALID_REQUEST for a null or empty id, as Kafka answers. */
     private <T> CompletableFuture<T> run(String transactionalId, Function<TransactionShard, CompletableFuture<T>> operation) {
+        if (transactionalId == null || transactionalId.isEmpty()) {
+            return CompletableFuture.failedFuture(new InvalidRequestException("The transactional id is empty"));
+        }
         return runtime.run(partitionFor(transactionalId), operation);
     }
 
