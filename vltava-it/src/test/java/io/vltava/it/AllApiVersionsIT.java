@@ -14,6 +14,8 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.compress.Compression;
+import org.apache.kafka.common.message.AddOffsetsToTxnRequestData;
+import org.apache.kafka.common.message.AddPartitionsToTxnRequestData;
 import org.apache.kafka.common.message.AlterConfigsRequestData;
 import org.apache.kafka.common.message.ApiVersionsRequestData;
 import org.apache.kafka.common.message.ConsumerGroupDescribeRequestData;
@@ -26,6 +28,8 @@ import org.apache.kafka.common.message.DeleteTopicsRequestData;
 import org.apache.kafka.common.message.DescribeClusterRequestData;
 import org.apache.kafka.common.message.DescribeConfigsRequestData;
 import org.apache.kafka.common.message.DescribeGroupsRequestData;
+import org.apache.kafka.common.message.DescribeTransactionsRequestData;
+import org.apache.kafka.common.message.EndTxnRequestData;
 import org.apache.kafka.common.message.FetchRequestData;
 import org.apache.kafka.common.message.FindCoordinatorRequestData;
 import org.apache.kafka.common.message.HeartbeatRequestData;
@@ -35,6 +39,7 @@ import org.apache.kafka.common.message.JoinGroupRequestData;
 import org.apache.kafka.common.message.LeaveGroupRequestData;
 import org.apache.kafka.common.message.ListGroupsRequestData;
 import org.apache.kafka.common.message.ListOffsetsRequestData;
+import org.apache.kafka.common.message.ListTransactionsRequestData;
 import org.apache.kafka.common.message.MetadataRequestData;
 import org.apache.kafka.common.message.OffsetCommitRequestData;
 import org.apache.kafka.common.message.OffsetDeleteRequestData;
@@ -105,6 +110,20 @@ class AllApiVersionsIT {
             assertThat(response.errorCounts()).as("%s v%d answered %s", api, version, response.data())
                     .doesNotContainKeys(Errors.UNSUPPORTED_VERSION, Errors.UNKNOWN_SERVER_ERROR, Errors.INVALID_REQUEST);
         }
+    }
+
+    private static ApiMessage addPartitionsToTxn(short version, int n) {
+        AddPartitionsToTxnRequestData.AddPartitionsToTxnTopicCollection topics = new AddPartitionsToTxnRequestData.AddPartitionsToTxnTopicCollection();
+        topics.add(new AddPartitionsToTxnRequestData.AddPartitionsToTxnTopic().setName("versions").setPartitions(List.of(0)));
+        if (version < 4) {
+            return new AddPartitionsToTxnRequestData().setV3AndBelowTransactionalId("txn-v" + version).setV3AndBelowProducerId(1)
+                    .setV3AndBelowProducerEpoch((short) 0).setV3AndBelowTopics(topics);
+        }
+        AddPartitionsToTxnRequestData.AddPartitionsToTxnTransactionCollection transactions =
+                new AddPartitionsToTxnRequestData.AddPartitionsToTxnTransactionCollection();
+        transactions.add(new AddPartitionsToTxnRequestData.AddPartitionsToTxnTransaction().setTransactionalId("txn-v" + version).setProducerId(1)
+                .setProducerEpoch((short) 0).setVerifyOnly(true).setTopics(topics));
+        return new AddPartitionsToTxnRequestData().setTransactions(transactions);
     }
 
     private static Map<ApiKeys, BiFunction<Short, Integer, ApiMessage>> requests() {
@@ -220,6 +239,22 @@ class AllApiVersionsIT {
                 Map.entry(ApiKeys.CONSUMER_GROUP_HEARTBEAT, (v, n) -> new ConsumerGroupHeartbeatRequestData().setGroupId("kip848-v" + v)
                         .setMemberId(v >= 1 ? Uuid.randomUuid().toString() : "").setMemberEpoch(0).setRebalanceTimeoutMs(30_000)
                         .setSubscribedTopicNames(List.of("versions")).setTopicPartitions(List.of())),
+                Map.entry(ApiKeys.ADD_PARTITIONS_TO_TXN, AllApiVersionsIT::addPartitionsToTxn),
+                Map.entry(ApiKeys.ADD_OFFSETS_TO_TXN, (v, n) -> new AddOffsetsToTxnRequestData().setTransactionalId("txn-v" + v).setProducerId(1)
+                        .setProducerEpoch((short) 0).setGroupId("txn-group")),
+                Map.entry(ApiKeys.END_TXN, (v, n) -> new EndTxnRequestData().setTransactionalId("txn-v" + v).setProducerId(1)
+                        .setProducerEpoch((short) 0).setCommitted(true)),
+                Map.entry(ApiKeys.DESCRIBE_TRANSACTIONS, (v, n) -> new DescribeTransactionsRequestData().setTransactionalIds(List.of("txn-v" + v))),
+                Map.entry(ApiKeys.LIST_TRANSACTIONS, (v, n) -> {
+                    ListTransactionsRequestData data = new ListTransactionsRequestData().setStateFilters(List.of("Ongoing"));
+                    if (v >= 1) {
+                        data.setDurationFilter(1_000);
+                    }
+                    if (v >= 2) {
+                        data.setTransactionalIdPattern("txn-.*");
+                    }
+                    return data;
+                }),
                 Map.entry(ApiKeys.CONSUMER_GROUP_DESCRIBE, (v, n) -> new ConsumerGroupDescribeRequestData()
                         .setGroupIds(List.of("kip848-v0", "classic-v1"))));
     }

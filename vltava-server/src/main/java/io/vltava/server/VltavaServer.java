@@ -20,18 +20,25 @@ import io.vltava.broker.api.ProduceHandler;
 import io.vltava.broker.config.ConfigDescriber;
 import io.vltava.broker.config.TopicConfigResolver;
 import io.vltava.broker.fetch.FetchSessionCache;
+import io.vltava.broker.coordinator.CoordinatorPublisher;
+import io.vltava.broker.coordinator.CoordinatorTopic;
+import io.vltava.broker.coordinator.FindCoordinatorHandler;
+import io.vltava.broker.coordinator.InternalTopic;
 import io.vltava.broker.group.GroupApis;
-import io.vltava.broker.group.GroupCoordinatorPublisher;
 import io.vltava.broker.group.MetadataGroupTopics;
-import io.vltava.broker.group.OffsetsTopic;
 import io.vltava.broker.partition.ReplicaManager;
 import io.vltava.broker.producer.ProducerIdManager;
+import io.vltava.broker.txn.PartitionMarkerWriter;
+import io.vltava.broker.txn.TransactionApis;
 import io.vltava.common.config.BrokerConfig;
 import io.vltava.common.config.BrokerConfigs;
 import io.vltava.common.config.Endpoint;
 import io.vltava.common.time.Time;
+import io.vltava.common.topic.TopicNames;
 import io.vltava.coordinator.group.GroupCoordinator;
 import io.vltava.coordinator.group.GroupCoordinatorConfig;
+import io.vltava.coordinator.txn.TransactionCoordinator;
+import io.vltava.coordinator.txn.TransactionCoordinatorConfig;
 import io.vltava.metadata.controller.ControllerConfig;
 import io.vltava.metadata.controller.QuorumController;
 import io.vltava.metadata.image.MetadataApplier;
@@ -49,11 +56,13 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.apache.kafka.common.protocol.ApiKeys;
+import org.apache.kafka.common.requests.FindCoordinatorRequest.CoordinatorType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -71,6 +80,8 @@ public final class VltavaServer implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(VltavaServer.class);
     private static final long OPERATION_TIMEOUT_MS = 30_000L;
+    /** Threads of the transaction coordinator; each partition of __transaction_state runs on one. */
+    private static final int TRANSACTION_COORDINATOR_THREADS = 2;
     /** Requests one connection may have outstanding before the broker stops reading it. */
     private static final int MAX_QUEUED_REQUESTS_PER_CONNECTION = 100;
 
@@ -81,6 +92,8 @@ public final class VltavaServer implements AutoCloseable {
     private LogManager logManager;
     private QuorumController controller;
     private GroupCoordinator groupCoordinator;
+    private TransactionCoordinator transactionCoordinator;
+    private ProducerIdManager producerIds;
     private SocketServer socketServer;
     private List<Endpoint> boundListeners = List.of();
 
@@ -104,7 +117,11 @@ public final class VltavaServer implements AutoCloseable {
             applier.addPublisher(replicaManager);
             groupCoordinator = new GroupCoordinator(groupCoordinatorConfig(), config.getInt(BrokerConfigs.GROUP_COORDINATOR_THREADS), time,
                     new MetadataGroupTopics(applier::image));
-            applier.addPublisher(new GroupCoordinatorPublisher(config.nodeId(), replicaManager, groupCoordinator, time));
+            applier.addPublisher(new CoordinatorPublisher(TopicNames.CONSUMER_OFFSETS, config.nodeId(), replicaManager, groupCoordinator, time));
+            producerIds = new ProducerIdManager(() -> controller.allocateProducerIds(config.nodeId()));
+            transactionCoordinator = new TransactionCoordinator(transactionCoordinatorConfig(), TRANSACTION_COORDINATOR_THREADS, time,
+                    new PartitionMarkerWriter(replicaManager, applier::image, () -> groupCoordinator), producerIds::nextProducerId);
+            applier.addPublisher(new CoordinatorPublisher(TopicNames.TRANSACTION_STATE, config.nodeId(), replicaManager, transactionCoordinator, time));
             controller = new QuorumController(new ControllerConfig(config.getInt(BrokerConfigs.NUM_PARTITIONS),
                     (short) config.getInt(BrokerConfigs.DEFAULT_REPLICATION_FACTOR), config.getBoolean(BrokerConfigs.DELETE_TOPIC_ENABLE),
                     OPERATION_TIMEOUT_MS), metadataLog);
@@ -133,7 +150,7 @@ public final class VltavaServer implements AutoCloseable {
                 new ListOffsetsHandler(replicaManager, image),
                 new DeleteRecordsHandler(replicaManager, logManager, image),
                 new OffsetForLeaderEpochHandler(replicaManager, image),
-                new InitProducerIdHandler(new ProducerIdManager(() -> controller.allocateProducerIds(config.nodeId()))),
+                new InitProducerIdHandler(producerIds, transactionCoordinator),
                 new CreateTopicsHandler(controller, describer),
                 new DeleteTopicsHandler(controller, image),
                 new CreatePartitionsHandler(controller),
@@ -141,9 +158,18 @@ public final class VltavaServer implements AutoCloseable {
                 new IncrementalAlterConfigsHandler(controller),
                 new AlterConfigsHandler(controller),
                 new DescribeClusterHandler(config.nodeId(), clusterId, image)));
-        handlers.addAll(GroupApis.handlers(groupCoordinator, image, new OffsetsTopic(image, controller,
+        InternalTopic offsetsTopic = new InternalTopic(TopicNames.CONSUMER_OFFSETS, image, controller,
                 config.getInt(BrokerConfigs.OFFSETS_TOPIC_NUM_PARTITIONS), (short) config.getInt(BrokerConfigs.OFFSETS_TOPIC_REPLICATION_FACTOR),
-                config.getInt(BrokerConfigs.OFFSETS_TOPIC_SEGMENT_BYTES))));
+                config.getInt(BrokerConfigs.OFFSETS_TOPIC_SEGMENT_BYTES), 0);
+        InternalTopic transactionStateTopic = new InternalTopic(TopicNames.TRANSACTION_STATE, image, controller,
+                config.getInt(BrokerConfigs.TRANSACTION_STATE_LOG_NUM_PARTITIONS),
+                (short) config.getInt(BrokerConfigs.TRANSACTION_STATE_LOG_REPLICATION_FACTOR), config.getInt(BrokerConfigs.TRANSACTION_STATE_LOG_SEGMENT_BYTES),
+                config.getInt(BrokerConfigs.TRANSACTION_STATE_LOG_MIN_ISR));
+        handlers.add(new FindCoordinatorHandler(image, Map.of(
+                CoordinatorType.GROUP, new CoordinatorTopic(offsetsTopic, groupCoordinator::partitionFor),
+                CoordinatorType.TRANSACTION, new CoordinatorTopic(transactionStateTopic, transactionCoordinator::partitionFor))));
+        handlers.addAll(GroupApis.handlers(groupCoordinator, image));
+        handlers.addAll(TransactionApis.handlers(transactionCoordinator, image));
         Set<ApiKeys> served = EnumSet.of(ApiKeys.API_VERSIONS);
         for (ApiHandler<?> handler : handlers) {
             served.add(handler.apiKey());
@@ -174,6 +200,13 @@ public final class VltavaServer implements AutoCloseable {
                     config.securityProtocols().get(advertised.listenerName())));
         }
         return new RegisterBrokerRecord(config.nodeId(), UUID.randomUUID(), endpoints, config.getString(BrokerConfigs.BROKER_RACK));
+    }
+
+    private TransactionCoordinatorConfig transactionCoordinatorConfig() {
+        return new TransactionCoordinatorConfig(config.getInt(BrokerConfigs.TRANSACTION_STATE_LOG_NUM_PARTITIONS),
+                config.getInt(BrokerConfigs.TRANSACTION_MAX_TIMEOUT_MS), config.getInt(BrokerConfigs.TRANSACTIONAL_ID_EXPIRATION_MS),
+                config.getInt(BrokerConfigs.TRANSACTION_ABORT_TIMED_OUT_TRANSACTION_CLEANUP_INTERVAL_MS),
+                config.getInt(BrokerConfigs.TRANSACTION_REMOVE_EXPIRED_TRANSACTION_CLEANUP_INTERVAL_MS));
     }
 
     private GroupCoordinatorConfig groupCoordinatorConfig() {
@@ -231,6 +264,10 @@ public final class VltavaServer implements AutoCloseable {
         if (socketServer != null) {
             socketServer.close();
             socketServer = null;
+        }
+        if (transactionCoordinator != null) {
+            transactionCoordinator.close();
+            transactionCoordinator = null;
         }
         if (groupCoordinator != null) {
             groupCoordinator.close();

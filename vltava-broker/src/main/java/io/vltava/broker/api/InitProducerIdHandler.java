@@ -1,6 +1,8 @@
 package io.vltava.broker.api;
 
+import io.vltava.broker.coordinator.CoordinatorFailures;
 import io.vltava.broker.producer.ProducerIdManager;
+import io.vltava.coordinator.txn.TransactionCoordinator;
 import io.vltava.network.RequestContext;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.common.message.InitProducerIdRequestData;
@@ -11,18 +13,28 @@ import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.requests.InitProducerIdRequest;
 
 /**
- * InitProducerId for idempotent producers: a fresh producer id with epoch 0 (the Java producer bumps
- * its epoch itself when it must). Transactional ids are refused at once, with an error the clients
- * treat as final, until the transaction coordinator exists.
+ * InitProducerId. Idempotent producers get a fresh producer id with epoch 0 (the Java producer bumps
+ * its epoch itself when it must). A transactional id goes to the transaction coordinator (which must
+ * be this broker: NOT_COORDINATOR otherwise); without one they are refused with an error the clients
+ * treat as final.
  *
- * <p>Threading: stateless; completes at once unless a new block of ids must be allocated.
+ * <p>Threading: stateless; completes at once unless a new block of ids must be allocated or the
+ * transaction coordinator must write.
  */
 public final class InitProducerIdHandler implements ApiHandler<InitProducerIdRequest> {
 
     private final ProducerIdManager producerIds;
+    private final TransactionCoordinator transactions;
 
+    /** Serves idempotent producers only. */
     public InitProducerIdHandler(ProducerIdManager producerIds) {
+        this(producerIds, null);
+    }
+
+    /** Serves idempotent producers, and transactional ones through {@code transactions}. */
+    public InitProducerIdHandler(ProducerIdManager producerIds, TransactionCoordinator transactions) {
         this.producerIds = producerIds;
+        this.transactions = transactions;
     }
 
     @Override
@@ -33,11 +45,23 @@ public final class InitProducerIdHandler implements ApiHandler<InitProducerIdReq
     @Override
     public CompletableFuture<ApiMessage> handle(RequestContext context, InitProducerIdRequest request) {
         InitProducerIdRequestData data = request.data();
-        if (data.transactionalId() != null) {
-            return CompletableFuture.completedFuture(error(Errors.TRANSACTIONAL_ID_AUTHORIZATION_FAILED));
-        }
         if ((data.producerId() == -1) != (data.producerEpoch() == -1)) {
             return CompletableFuture.completedFuture(error(Errors.INVALID_REQUEST));
+        }
+        if (data.transactionalId() != null) {
+            if (transactions == null) {
+                return CompletableFuture.completedFuture(error(Errors.TRANSACTIONAL_ID_AUTHORIZATION_FAILED));
+            }
+            if (data.transactionalId().isEmpty()) {
+                return CompletableFuture.completedFuture(error(Errors.INVALID_REQUEST));
+            }
+            CompletableFuture<InitProducerIdResponseData> result;
+            try {
+                result = transactions.initProducerId(data.transactionalId(), data.transactionTimeoutMs(), data.producerId(), data.producerEpoch());
+            } catch (RuntimeException e) {
+                result = CompletableFuture.failedFuture(e);
+            }
+            return result.handle((response, failure) -> failure == null ? response : error(Errors.forException(CoordinatorFailures.cause(failure))));
         }
         return producerIds.nextProducerId().thenApply(id -> new InitProducerIdResponseData()
                 .setErrorCode(Errors.NONE.code()).setProducerId(id).setProducerEpoch((short) 0));

@@ -1,6 +1,7 @@
 package io.vltava.broker.group;
 
 import io.vltava.broker.api.ApiHandler;
+import io.vltava.broker.coordinator.CoordinatorFailures;
 import io.vltava.coordinator.group.GroupCoordinator;
 import io.vltava.network.RequestContext;
 import java.util.ArrayList;

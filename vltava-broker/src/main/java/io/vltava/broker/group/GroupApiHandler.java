@@ -1,6 +1,7 @@
 package io.vltava.broker.group;
 
 import io.vltava.broker.api.ApiHandler;
+import io.vltava.broker.coordinator.CoordinatorFailures;
 import io.vltava.coordinator.group.GroupRequestContext;
 import io.vltava.network.RequestContext;
 import java.util.concurrent.CompletableFuture;
@@ -10,10 +11,11 @@ import org.apache.kafka.common.protocol.ApiMessage;
 import org.apache.kafka.common.requests.AbstractRequest;
 
 /**
- * Serves a group API whose request names one group by passing it to the group coordinator; a
- * failure becomes the API's own error response (kafka-clients' {@code getErrorResponse}).
+ * Serves a coordinator API whose request names one group (or one transactional id: AddOffsetsToTxn,
+ * EndTxn) by passing it to the coordinator; a failure becomes the API's own error response
+ * (kafka-clients' {@code getErrorResponse}).
  *
- * <p>Threading: stateless; the response completes on the group's shard thread.
+ * <p>Threading: stateless; the response completes on the shard thread of the group or transactional id.
  *
  * @param <R> the request type
  */

@@ -14,7 +14,8 @@ import org.apache.kafka.common.requests.OffsetDeleteRequest;
 import org.apache.kafka.common.requests.SyncGroupRequest;
 
 /**
- * The handlers of every group API, served by one {@link GroupCoordinator}.
+ * The handlers of every group API, served by one {@link GroupCoordinator} (FindCoordinator, shared with
+ * transactions, is {@link io.vltava.broker.coordinator.FindCoordinatorHandler}).
  *
  * <p>Threading: stateless.
  */
@@ -23,9 +24,8 @@ public final class GroupApis {
     private GroupApis() {
     }
 
-    public static List<ApiHandler<?>> handlers(GroupCoordinator coordinator, Supplier<MetadataImage> image, OffsetsTopic offsetsTopic) {
+    public static List<ApiHandler<?>> handlers(GroupCoordinator coordinator, Supplier<MetadataImage> image) {
         return List.of(
-                new FindCoordinatorHandler(image, coordinator, offsetsTopic),
                 new GroupApiHandler<JoinGroupRequest>(ApiKeys.JOIN_GROUP, (context, request) -> coordinator.joinGroup(context, request.data())),
                 new GroupApiHandler<SyncGroupRequest>(ApiKeys.SYNC_GROUP, (context, request) -> coordinator.syncGroup(context, request.data())),
                 new GroupApiHandler<HeartbeatRequest>(ApiKeys.HEARTBEAT, (context, request) -> coordinator.heartbeat(context, request.data())),

@@ -52,6 +52,14 @@ public final class BrokerConfigs {
     public static final String OFFSETS_RETENTION_CHECK_INTERVAL_MS = "offsets.retention.check.interval.ms";
     public static final String OFFSET_METADATA_MAX_BYTES = "offset.metadata.max.bytes";
     public static final String GROUP_COORDINATOR_THREADS = "group.coordinator.threads";
+    public static final String TRANSACTION_STATE_LOG_NUM_PARTITIONS = "transaction.state.log.num.partitions";
+    public static final String TRANSACTION_STATE_LOG_REPLICATION_FACTOR = "transaction.state.log.replication.factor";
+    public static final String TRANSACTION_STATE_LOG_SEGMENT_BYTES = "transaction.state.log.segment.bytes";
+    public static final String TRANSACTION_STATE_LOG_MIN_ISR = "transaction.state.log.min.isr";
+    public static final String TRANSACTION_MAX_TIMEOUT_MS = "transaction.max.timeout.ms";
+    public static final String TRANSACTIONAL_ID_EXPIRATION_MS = "transactional.id.expiration.ms";
+    public static final String TRANSACTION_ABORT_TIMED_OUT_TRANSACTION_CLEANUP_INTERVAL_MS = "transaction.abort.timed.out.transaction.cleanup.interval.ms";
+    public static final String TRANSACTION_REMOVE_EXPIRED_TRANSACTION_CLEANUP_INTERVAL_MS = "transaction.remove.expired.transaction.cleanup.interval.ms";
     public static final String GROUP_COORDINATOR_REBALANCE_PROTOCOLS = "group.coordinator.rebalance.protocols";
     public static final String GROUP_MIN_SESSION_TIMEOUT_MS = "group.min.session.timeout.ms";
     public static final String GROUP_MAX_SESSION_TIMEOUT_MS = "group.max.session.timeout.ms";
@@ -133,6 +141,21 @@ public final class BrokerConfigs {
             .define(OFFSETS_RETENTION_CHECK_INTERVAL_MS, LONG, 600_000L, Validator.atLeast(1), "How often expired offsets and empty groups are looked for.")
             .define(OFFSET_METADATA_MAX_BYTES, INT, 4096, Validator.atLeast(0), "Longest metadata string of a committed offset.")
             .define(GROUP_COORDINATOR_THREADS, INT, 4, Validator.atLeast(1), "Threads of the group coordinator; each partition of __consumer_offsets runs on one.")
+            .define(TRANSACTION_STATE_LOG_NUM_PARTITIONS, INT, 50, Validator.atLeast(1),
+                    "Partitions of __transaction_state, which is created on first use; a transactional id belongs to one of them by its hash.")
+            .define(TRANSACTION_STATE_LOG_REPLICATION_FACTOR, INT, 3, Validator.atLeast(1),
+                    "Replicas of each partition of __transaction_state; unlike Kafka, at most as many as there are brokers when it is created.")
+            .define(TRANSACTION_STATE_LOG_SEGMENT_BYTES, INT, 104_857_600, Validator.atLeast(1), "segment.bytes of __transaction_state.")
+            .define(TRANSACTION_STATE_LOG_MIN_ISR, INT, 2, Validator.atLeast(1),
+                    "min.insync.replicas of __transaction_state; at most its replication factor.")
+            .define(TRANSACTION_MAX_TIMEOUT_MS, INT, 900_000, Validator.atLeast(1),
+                    "Longest transaction.timeout.ms a transactional producer may ask for; longer gets INVALID_TRANSACTION_TIMEOUT.")
+            .define(TRANSACTIONAL_ID_EXPIRATION_MS, INT, 604_800_000, Validator.atLeast(1),
+                    "How long a transactional id with no transaction in progress is remembered after its last use.")
+            .define(TRANSACTION_ABORT_TIMED_OUT_TRANSACTION_CLEANUP_INTERVAL_MS, INT, 10_000, Validator.atLeast(1),
+                    "How often transactions older than their timeout are looked for and aborted.")
+            .define(TRANSACTION_REMOVE_EXPIRED_TRANSACTION_CLEANUP_INTERVAL_MS, INT, 3_600_000, Validator.atLeast(1),
+                    "How often expired transactional ids are looked for and removed.")
             .define(GROUP_COORDINATOR_REBALANCE_PROTOCOLS, LIST, List.of("classic", "consumer"), Validator.listOf("classic", "consumer"),
                     "Rebalance protocols served: classic (JoinGroup/SyncGroup) and consumer (KIP-848 ConsumerGroupHeartbeat); classic is always on.")
             .define(GROUP_MIN_SESSION_TIMEOUT_MS, INT, 6_000, Validator.atLeast(1), "Shortest session.timeout.ms a classic group member may ask for.")

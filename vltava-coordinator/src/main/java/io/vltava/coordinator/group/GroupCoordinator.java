@@ -3,6 +3,7 @@ package io.vltava.coordinator.group;
 import io.vltava.common.time.Time;
 import io.vltava.coordinator.runtime.CoordinatorLog;
 import io.vltava.coordinator.runtime.CoordinatorRuntime;
+import io.vltava.coordinator.runtime.PartitionedCoordinator;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -41,7 +42,7 @@ import org.apache.kafka.common.utils.Utils;
  *
  * <p>Threading: any thread; each call runs on its shard's thread and completes there.
  */
-public final class GroupCoordinator implements AutoCloseable {
+public final class GroupCoordinator implements PartitionedCoordinator, AutoCloseable {
 
     private final GroupCoordinatorConfig config;
     private final CoordinatorRuntime<GroupShard> runtime;
@@ -61,11 +62,13 @@ public final class GroupCoordinator implements AutoCloseable {
     }
 
     /** This broker became the leader of {@code partition} of __consumer_offsets in {@code leaderEpoch}. */
+    @Override
     public void onElection(int partition, int leaderEpoch, CoordinatorLog log) {
         runtime.load(partition, leaderEpoch, log);
     }
 
     /** This broker no longer leads {@code partition} of __consumer_offsets. */
+    @Override
     public void onResignation(int partition) {
         runtime.unload(partition);
     }

@@ -7,7 +7,7 @@ import java.util.concurrent.CompletableFuture;
 /**
  * What a shard can ask of the runtime: write records, and run work later on its own thread.
  *
- * <p>Threading: call only from the shard's thread.
+ * <p>Threading: call only from the shard's thread, except {@link #execute}.
  */
 public interface ShardContext {
 
@@ -15,6 +15,16 @@ public interface ShardContext {
     int partition();
 
     Time time();
+
+    /** The leader epoch of the partition this shard was loaded in (a transaction coordinator's epoch). */
+    int leaderEpoch();
+
+    /**
+     * Runs {@code task} on the shard's thread soon, unless the shard has been unloaded or reloaded by
+     * then. The one method here that may be called from any thread: it brings the completion of work
+     * done elsewhere (another coordinator, a partition's log) back to the shard.
+     */
+    void execute(Runnable task);
 
     /**
      * Writes records describing a change the shard has already made in memory.

@@ -53,12 +53,13 @@ final class ShardRunner<S extends CoordinatorShard> implements ShardContext {
         this.shardFactory = shardFactory;
     }
 
-    int leaderEpoch() {
+    @Override
+    public int leaderEpoch() {
         return leaderEpoch;
     }
 
     void load() {
-        execute(this::loadOnThread);
+        executeOnThread(this::loadOnThread);
     }
 
     private void loadOnThread() {
@@ -88,7 +89,7 @@ final class ShardRunner<S extends CoordinatorShard> implements ShardContext {
 
     <T> CompletableFuture<T> run(Function<S, CompletableFuture<T>> operation) {
         CompletableFuture<T> result = new CompletableFuture<>();
-        boolean queued = execute(() -> {
+        boolean queued = executeOnThread(() -> {
             switch (state) {
                 case LOADING, FAILED -> result.completeExceptionally(new CoordinatorNotAvailableException(
                         "Partition " + partition + " of " + coordinatorName + " could not be loaded"));
@@ -118,7 +119,7 @@ final class ShardRunner<S extends CoordinatorShard> implements ShardContext {
     }
 
     void close() {
-        execute(() -> {
+        executeOnThread(() -> {
             if (state == State.CLOSED) {
                 return;
             }
@@ -144,6 +145,21 @@ final class ShardRunner<S extends CoordinatorShard> implements ShardContext {
     }
 
     @Override
+    public void execute(Runnable task) {
+        S owner = shard;
+        executeOnThread(() -> {
+            if (state != State.ACTIVE || shard != owner) {
+                return;
+            }
+            try {
+                task.run();
+            } catch (RuntimeException e) {
+                log.error("A task of partition {} of {} failed", partition, coordinatorName, e);
+            }
+        });
+    }
+
+    @Override
     public CompletableFuture<Void> append(List<CoordinatorRecord> records) {
         if (records.isEmpty()) {
             return CompletableFuture.completedFuture(null);
@@ -157,7 +173,7 @@ final class ShardRunner<S extends CoordinatorShard> implements ShardContext {
         CompletableFuture<Void> result = new CompletableFuture<>();
         S writer = shard;
         durable.whenComplete((ignored, failure) -> {
-            boolean queued = execute(() -> {
+            boolean queued = executeOnThread(() -> {
                 if (failure == null) {
                     result.complete(null);
                     return;
@@ -210,7 +226,7 @@ final class ShardRunner<S extends CoordinatorShard> implements ShardContext {
     }
 
     /** Runs {@code task} on the shard's thread; false if the runtime is shutting down. */
-    private boolean execute(Runnable task) {
+    private boolean executeOnThread(Runnable task) {
         try {
             thread.execute(task);
             return true;

@@ -189,4 +189,27 @@ class CoordinatorRuntimeTest {
         done.await();
         assertThat(fired).containsExactly("ran on test-coordinator-0");
     }
+
+    @Test
+    void workFinishedElsewhereComesBackToTheShardThreadButNotToAnUnloadedShard() throws Exception {
+        runtime.load(0, 7, new MemoryLog());
+        List<String> ran = new CopyOnWriteArrayList<>();
+        CountDownLatch done = new CountDownLatch(1);
+        ShardContext context = runtime.run(0, shard -> CompletableFuture.completedFuture(shard.context)).join();
+        assertThat(context.leaderEpoch()).isEqualTo(7);
+
+        Thread elsewhere = new Thread(() -> context.execute(() -> {
+            ran.add(Thread.currentThread().getName());
+            done.countDown();
+        }));
+        elsewhere.start();
+        done.await();
+        assertThat(ran).containsExactly("test-coordinator-0");
+
+        runtime.unload(0);
+        context.execute(() -> ran.add("after unload"));
+        runtime.load(0, 8, new MemoryLog());
+        runtime.run(0, shard -> CompletableFuture.completedFuture(null)).join();
+        assertThat(ran).containsExactly("test-coordinator-0");
+    }
 }

@@ -41,6 +41,17 @@ public final class ManualShardContext implements ShardContext {
     }
 
     @Override
+    public int leaderEpoch() {
+        return 0;
+    }
+
+    /** Queued as a timer due now: it runs on the next {@link #advance} or {@link #runDueTimers}. */
+    @Override
+    public void execute(Runnable task) {
+        schedule("execute-" + sequence, 0, task);
+    }
+
+    @Override
     public CompletableFuture<Void> append(List<CoordinatorRecord> records) {
         if (records.isEmpty()) {
             return CompletableFuture.completedFuture(null);

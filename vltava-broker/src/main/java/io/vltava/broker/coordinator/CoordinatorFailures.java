@@ -1,4 +1,4 @@
-package io.vltava.broker.group;
+package io.vltava.broker.coordinator;
 
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
@@ -8,12 +8,12 @@ import java.util.concurrent.ExecutionException;
  *
  * <p>Threading: stateless.
  */
-final class CoordinatorFailures {
+public final class CoordinatorFailures {
 
     private CoordinatorFailures() {
     }
 
-    static Throwable cause(Throwable failure) {
+    public static Throwable cause(Throwable failure) {
         Throwable cause = failure;
         while ((cause instanceof CompletionException || cause instanceof ExecutionException) && cause.getCause() != null) {
             cause = cause.getCause();

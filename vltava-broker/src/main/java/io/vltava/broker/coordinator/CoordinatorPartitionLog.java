@@ -1,4 +1,4 @@
-package io.vltava.broker.group;
+package io.vltava.broker.coordinator;
 
 import io.vltava.broker.partition.Partition;
 import io.vltava.coordinator.runtime.CoordinatorLog;

@@ -1,8 +1,6 @@
-package io.vltava.broker.group;
+package io.vltava.broker.coordinator;
 
 import io.vltava.broker.api.ApiHandler;
-import io.vltava.common.topic.TopicNames;
-import io.vltava.coordinator.group.GroupCoordinator;
 import io.vltava.metadata.image.BrokerRegistration;
 import io.vltava.metadata.image.MetadataImage;
 import io.vltava.metadata.image.PartitionRegistration;
@@ -10,6 +8,7 @@ import io.vltava.metadata.image.TopicImage;
 import io.vltava.metadata.record.RegisterBrokerRecord.BrokerEndpoint;
 import io.vltava.network.RequestContext;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
 import org.apache.kafka.common.message.FindCoordinatorRequestData;
@@ -23,21 +22,20 @@ import org.apache.kafka.common.requests.FindCoordinatorRequest.CoordinatorType;
 
 /**
  * FindCoordinator: a group's coordinator is the leader of the partition of __consumer_offsets its id
- * hashes to, which is created on first use (COORDINATOR_NOT_AVAILABLE until it exists). Versions 4+
- * ask for many keys at once. Transaction coordinators do not exist yet and are refused.
+ * hashes to, a transactional id's the leader of its partition of __transaction_state. The topic is
+ * created on first use (COORDINATOR_NOT_AVAILABLE until it exists). Versions 4+ ask for many keys at
+ * once. Key types with no coordinator here are refused with INVALID_REQUEST.
  *
  * <p>Threading: stateless; answers at once.
  */
 public final class FindCoordinatorHandler implements ApiHandler<FindCoordinatorRequest> {
 
     private final Supplier<MetadataImage> image;
-    private final GroupCoordinator coordinator;
-    private final OffsetsTopic offsetsTopic;
+    private final Map<CoordinatorType, CoordinatorTopic> coordinators;
 
-    public FindCoordinatorHandler(Supplier<MetadataImage> image, GroupCoordinator coordinator, OffsetsTopic offsetsTopic) {
+    public FindCoordinatorHandler(Supplier<MetadataImage> image, Map<CoordinatorType, CoordinatorTopic> coordinators) {
         this.image = image;
-        this.coordinator = coordinator;
-        this.offsetsTopic = offsetsTopic;
+        this.coordinators = Map.copyOf(coordinators);
     }
 
     @Override
@@ -69,25 +67,24 @@ public final class FindCoordinatorHandler implements ApiHandler<FindCoordinatorR
         } catch (IllegalArgumentException e) {
             return error(coordinatorFound, Errors.INVALID_REQUEST, "Unknown coordinator key type " + keyType);
         }
-        if (type == CoordinatorType.TRANSACTION) {
-            return error(coordinatorFound, Errors.TRANSACTIONAL_ID_AUTHORIZATION_FAILED, "Transactions are not supported yet");
-        }
-        if (type != CoordinatorType.GROUP) {
+        CoordinatorTopic coordinator = coordinators.get(type);
+        if (coordinator == null) {
             return error(coordinatorFound, Errors.INVALID_REQUEST, "Coordinators of type " + type + " are not supported");
         }
         if (key == null || key.isEmpty()) {
-            return error(coordinatorFound, Errors.INVALID_REQUEST, "The group id is empty");
+            return error(coordinatorFound, Errors.INVALID_REQUEST, "The " + (type == CoordinatorType.GROUP ? "group" : "transactional") + " id is empty");
         }
-        if (!offsetsTopic.exists()) {
-            return error(coordinatorFound, Errors.COORDINATOR_NOT_AVAILABLE, TopicNames.CONSUMER_OFFSETS + " is being created");
+        String topicName = coordinator.topic().name();
+        if (!coordinator.topic().exists()) {
+            return error(coordinatorFound, Errors.COORDINATOR_NOT_AVAILABLE, topicName + " is being created");
         }
         MetadataImage current = image.get();
-        TopicImage topic = current.topics().get(TopicNames.CONSUMER_OFFSETS);
-        PartitionRegistration partition = topic == null ? null : topic.partitions().get(coordinator.partitionFor(key));
+        TopicImage topic = current.topics().get(topicName);
+        PartitionRegistration partition = topic == null ? null : topic.partitions().get(coordinator.partitionFor().applyAsInt(key));
         BrokerRegistration leader = partition == null ? null : current.brokers().get(partition.leader());
         BrokerEndpoint endpoint = leader == null ? null : leader.endpoint(context.listenerName()).orElse(null);
         if (endpoint == null) {
-            return error(coordinatorFound, Errors.COORDINATOR_NOT_AVAILABLE, "The coordinator of group " + key + " has no leader");
+            return error(coordinatorFound, Errors.COORDINATOR_NOT_AVAILABLE, "The coordinator of " + key + " has no leader");
         }
         return coordinatorFound.setErrorCode(Errors.NONE.code()).setNodeId(leader.id()).setHost(endpoint.host()).setPort(endpoint.port());
     }
