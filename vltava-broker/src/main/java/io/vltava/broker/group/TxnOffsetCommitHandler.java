@@ -1,6 +1,7 @@
 package io.vltava.broker.group;
 
 import io.vltava.broker.api.ApiHandler;
+import io.vltava.broker.coordinator.CoordinatorFailures;
 import io.vltava.coordinator.group.GroupCoordinator;
 import io.vltava.metadata.image.MetadataImage;
 import io.vltava.metadata.image.TopicImage;
