@@ -2,6 +2,7 @@ package io.vltava.storage.cleaner;
 
 import io.vltava.common.time.Time;
 import io.vltava.common.topic.TopicPartition;
+import io.vltava.storage.index.AbortedTransaction;
 import io.vltava.storage.index.OffsetIndex;
 import io.vltava.storage.log.LogConfig;
 import io.vltava.storage.log.LogSegment;
@@ -176,6 +177,10 @@ final class Cleaner {
         try {
             for (LogSegment segment : group) {
                 cleanInto(partitionLog, segment, cleaned, filter);
+                // Control batches are kept whole, so every ABORT marker, and with it its index entry, stays.
+                for (AbortedTransaction aborted : segment.txnIndex().all()) {
+                    cleaned.txnIndex().append(aborted);
+                }
             }
         } catch (IOException | RuntimeException e) {
             try {
