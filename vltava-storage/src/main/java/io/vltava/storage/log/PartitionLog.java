@@ -43,8 +43,8 @@ import org.slf4j.LoggerFactory;
  * as they are; nothing is recompressed or re-encoded here. Reads return slices of segment files.
  *
  * <p>Offsets: {@code logStartOffset <= lastStableOffset <= highWatermark <= logEndOffset}; the last
- * stable offset is the first offset of the earliest ongoing transaction, or the high watermark when that
- * is lower or no transaction is ongoing. Everything below the {@code recoveryPoint} has been fsynced and
+ * stable offset is the first offset of the earliest unstable transaction (ongoing, or whose marker is not
+ * yet below the high watermark), or the high watermark when that is lower or there is none. Everything below the {@code recoveryPoint} has been fsynced and
  * is trusted after a crash.
  *
  * <p>Transactions: a COMMIT or ABORT marker ({@link #appendTransactionMarker}) ends a producer's
@@ -490,11 +490,11 @@ public final class PartitionLog {
      * one that starts at its marker.
      */
     private void endTransaction(TransactionMarker marker, long offset, long timestamp, LogSegment segment) {
-        long firstOffset = producers.onMarker(marker, timestamp);
+        long firstOffset = producers.onMarker(marker, offset, timestamp);
         if (marker.commit() || segment == null) {
             return;
         }
-        long stillUnstable = producers.firstUnstableOffset();
+        long stillUnstable = producers.firstOngoingOffset();
         AbortedTransaction aborted = new AbortedTransaction(marker.producerId(), firstOffset < 0 ? offset : firstOffset, offset,
                 stillUnstable < 0 ? offset + 1 : stillUnstable);
         try {
@@ -646,6 +646,8 @@ public final class PartitionLog {
                 return false;
             }
             highWatermark = target == end.offset() ? end : offsetMetadata(target);
+            producers.onHighWatermark(target);
+            updateFirstUnstable();
             return true;
         } finally {
             lock.unlock();

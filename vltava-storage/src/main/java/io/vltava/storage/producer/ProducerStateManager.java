@@ -27,7 +27,10 @@ import org.slf4j.LoggerFactory;
  * transaction and the coordinator epoch of its last transaction marker. It recognises a retried batch
  * (answered with its original offsets, not written again), refuses a batch that skips sequences or
  * comes from an older epoch, refuses a marker from an older producer or coordinator epoch, and keeps
- * the ongoing transactions ordered by first offset: the first of them bounds the last stable offset.
+ * the ongoing transactions ordered by first offset. A transaction stays unstable after its marker until
+ * the high watermark passes the marker ({@link #onHighWatermark}), so that a marker a crash could still
+ * take away never lets read_committed consumers see the transaction; the first unstable transaction
+ * bounds the last stable offset.
  *
  * <p>Snapshots ({@code <offset>.snapshot}, offset padded to 20 digits) hold the state as of an offset,
  * so that a restart only replays the batches after the newest snapshot. Vltava's snapshot format,
@@ -58,6 +61,8 @@ public final class ProducerStateManager {
     private final Map<Long, ProducerStateEntry> producers = new HashMap<>();
     /** The ongoing transactions: first offset to producer id. */
     private final TreeMap<Long, Long> ongoing = new TreeMap<>();
+    /** Transactions whose marker is not yet below the high watermark: first offset to marker offset. Not snapshotted. */
+    private final TreeMap<Long, Long> unreplicated = new TreeMap<>();
     /** The offset of the snapshot that holds the current state exactly, or -1 after any change. */
     private long unchangedSince = -1;
 
@@ -166,24 +171,41 @@ public final class ProducerStateManager {
     }
 
     /**
-     * Records an appended transaction marker: the producer's ongoing transaction here, if any, ends; a
-     * newer epoch replaces the producer's epoch and forgets its batches.
+     * Records a transaction marker appended at {@code offset}: the producer's ongoing transaction here, if
+     * any, ends (and stays unstable until the high watermark passes {@code offset}); a newer epoch replaces
+     * the producer's epoch and forgets its batches.
      *
      * @return the first offset of the transaction that ended, or -1 when none was ongoing
      */
-    public long onMarker(TransactionMarker marker, long timestamp) {
+    public long onMarker(TransactionMarker marker, long offset, long timestamp) {
         ProducerStateEntry entry = producers.computeIfAbsent(marker.producerId(), id -> new ProducerStateEntry(id, marker.producerEpoch()));
         long firstOffset = entry.currentTxnFirstOffset();
         if (firstOffset != ProducerStateEntry.NO_TRANSACTION) {
             ongoing.remove(firstOffset);
+            unreplicated.put(firstOffset, offset);
         }
         entry.endTransaction(marker.producerEpoch(), marker.coordinatorEpoch(), timestamp);
         unchangedSince = -1;
         return firstOffset;
     }
 
-    /** The first offset of the earliest ongoing transaction, or -1 when none is ongoing. */
+    /** Completed transactions whose marker is now below {@code highWatermark} become stable. */
+    public void onHighWatermark(long highWatermark) {
+        unreplicated.values().removeIf(markerOffset -> markerOffset < highWatermark);
+    }
+
+    /** The first offset of the earliest unstable transaction (ongoing, or with its marker not below the high watermark), or -1. */
     public long firstUnstableOffset() {
+        long ongoingFirst = firstOngoingOffset();
+        if (unreplicated.isEmpty()) {
+            return ongoingFirst;
+        }
+        long unreplicatedFirst = unreplicated.firstKey();
+        return ongoingFirst < 0 ? unreplicatedFirst : Math.min(ongoingFirst, unreplicatedFirst);
+    }
+
+    /** The first offset of the earliest ongoing transaction, or -1 when none is ongoing. */
+    public long firstOngoingOffset() {
         return ongoing.isEmpty() ? -1L : ongoing.firstKey();
     }
 
@@ -284,6 +306,7 @@ public final class ProducerStateManager {
     private void clear() {
         producers.clear();
         ongoing.clear();
+        unreplicated.clear();
         unchangedSince = -1;
     }
 

@@ -115,6 +115,19 @@ class PartitionLogTransactionTest {
     }
 
     @Test
+    void aCommittedTransactionStaysUnstableUntilTheHighWatermarkPassesItsMarker() {
+        send(PID_A, 2);
+        log.maybeIncrementHighWatermark(log.logEndOffset());
+
+        long commit = log.appendTransactionMarker(PID_A, EPOCH, 0, true, LEADER_EPOCH).firstOffset();
+
+        assertThat(log.lastStableOffset()).isZero();
+        assertThat(log.read(0, Integer.MAX_VALUE, FetchIsolation.TXN_COMMITTED, true).slice().size()).isZero();
+        log.maybeIncrementHighWatermark(commit + 1);
+        assertThat(log.lastStableOffset()).isEqualTo(commit + 1);
+    }
+
+    @Test
     void aReadCommittedReadStopsAtTheLastStableOffsetAndListsTheAbortedTransactions() {
         send(PID_A, 2);
         long abort = marker(PID_A, false);

@@ -333,8 +333,9 @@ class ProducerStateManagerTest {
     private long marker(ProducerStateManager manager, long producerId, short epoch, int coordinatorEpoch, boolean commit) {
         TransactionMarker marker = new TransactionMarker(producerId, epoch, coordinatorEpoch, commit);
         manager.checkMarker(marker);
-        long first = manager.onMarker(marker, 9000L + nextOffset);
+        long first = manager.onMarker(marker, nextOffset, 9000L + nextOffset);
         nextOffset++;
+        manager.onHighWatermark(nextOffset);
         return first;
     }
 
@@ -353,6 +354,22 @@ class ProducerStateManagerTest {
         assertThat(marker(manager, PID + 1, EPOCH, 0, false)).isEqualTo(firstB);
         assertThat(manager.firstUnstableOffset()).isEqualTo(-1);
         assertThat(marker(manager, PID + 1, EPOCH, 0, false)).as("a repeated marker ends nothing").isEqualTo(-1);
+    }
+
+    @Test
+    void aCompletedTransactionStaysUnstableUntilTheHighWatermarkPassesItsMarker() {
+        ProducerStateManager manager = new ProducerStateManager(dir);
+        long first = transactional(manager, PID, EPOCH, 0, 2);
+        long markerOffset = nextOffset;
+
+        manager.onMarker(new TransactionMarker(PID, EPOCH, 0, true), markerOffset, 9000L);
+
+        assertThat(manager.firstOngoingOffset()).isEqualTo(-1);
+        assertThat(manager.firstUnstableOffset()).isEqualTo(first);
+        manager.onHighWatermark(markerOffset);
+        assertThat(manager.firstUnstableOffset()).isEqualTo(first);
+        manager.onHighWatermark(markerOffset + 1);
+        assertThat(manager.firstUnstableOffset()).isEqualTo(-1);
     }
 
     @Test
