@@ -94,6 +94,7 @@ public final class VltavaServer implements AutoCloseable {
     private GroupCoordinator groupCoordinator;
     private TransactionCoordinator transactionCoordinator;
     private ProducerIdManager producerIds;
+    private volatile ReplicaManager replicaManager;
     private SocketServer socketServer;
     private List<Endpoint> boundListeners = List.of();
 
@@ -113,7 +114,7 @@ public final class VltavaServer implements AutoCloseable {
                     Duration.ofSeconds(60));
             TopicConfigResolver topicConfigs = new TopicConfigResolver(config);
             logManager = LogManager.open(logManagerConfig(), topic -> topicConfigs.settings(applier.image(), topic).logConfig(), time);
-            ReplicaManager replicaManager = new ReplicaManager(config.nodeId(), logManager, topicConfigs);
+            replicaManager = new ReplicaManager(config.nodeId(), logManager, topicConfigs);
             applier.addPublisher(replicaManager);
             groupCoordinator = new GroupCoordinator(groupCoordinatorConfig(), config.getInt(BrokerConfigs.GROUP_COORDINATOR_THREADS), time,
                     new MetadataGroupTopics(applier::image));
@@ -242,6 +243,11 @@ public final class VltavaServer implements AutoCloseable {
             dirs.add(metadataDir);
         }
         return dirs;
+    }
+
+    /** The partitions this broker holds, for tests that reach past the wire (null until started). */
+    public ReplicaManager replicaManager() {
+        return replicaManager;
     }
 
     public String clusterId() {

@@ -68,6 +68,11 @@ public final class EmbeddedBroker implements AutoCloseable {
         return dataDir.resolve("data");
     }
 
+    /** The running server, for tests that reach past the wire; null while stopped. */
+    public VltavaServer server() {
+        return server;
+    }
+
     /** Stops the broker cleanly; its data stays. */
     public void stop() {
         if (server != null) {

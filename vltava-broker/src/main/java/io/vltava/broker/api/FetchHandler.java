@@ -14,6 +14,8 @@ import io.vltava.metadata.image.TopicImage;
 import io.vltava.network.RequestContext;
 import io.vltava.protocol.records.LogSliceRecords;
 import io.vltava.storage.epoch.LeaderEpochCache;
+import io.vltava.storage.index.AbortedTransaction;
+import io.vltava.storage.log.FetchIsolation;
 import io.vltava.storage.log.LogOffsetOutOfRangeException;
 import io.vltava.storage.log.LogReadInfo;
 import io.vltava.storage.log.LogSlice;
@@ -53,6 +55,9 @@ import org.apache.kafka.common.requests.FetchRequest;
  * epoch check and the request's changes happen at once).
  */
 public final class FetchHandler implements ApiHandler<FetchRequest> {
+
+    /** The request's isolation level for read_committed (IsolationLevel.READ_COMMITTED). */
+    private static final byte READ_COMMITTED = 1;
 
     private final ReplicaManager replicaManager;
     private final Supplier<MetadataImage> image;
@@ -114,7 +119,8 @@ public final class FetchHandler implements ApiHandler<FetchRequest> {
 
         int maxBytes = Math.min(data.maxBytes(), brokerMaxBytes);
         int minBytes = Math.min(data.minBytes(), maxBytes);
-        List<FetchedPartition> results = follower ? notServedToFollowers(plan.targets) : read(plan.targets, maxBytes);
+        FetchIsolation isolation = data.isolationLevel() == READ_COMMITTED ? FetchIsolation.TXN_COMMITTED : FetchIsolation.HIGH_WATERMARK;
+        List<FetchedPartition> results = follower ? notServedToFollowers(plan.targets) : read(plan.targets, maxBytes, isolation);
         if (data.maxWaitMs() <= 0 || totalBytes(results) >= minBytes || hasErrors(results) || results.isEmpty()) {
             return CompletableFuture.completedFuture(respond(plan, results, version, data));
         }
@@ -123,12 +129,12 @@ public final class FetchHandler implements ApiHandler<FetchRequest> {
         for (FetchedPartition result : results) {
             Partition partition = replicaManager.partition(topicPartition(result.target()));
             if (partition != null && result.position() != null) {
-                watches.add(new DelayedFetch.Watch(partition, result.position(), result.target().maxBytes()));
+                watches.add(new DelayedFetch.Watch(partition, result.position(), result.target().maxBytes(), isolation));
             }
         }
         DelayedFetch.park(watches, minBytes, data.maxWaitMs(), context.eventLoop(), () -> {
             try {
-                response.complete(respond(plan, read(plan.targets, maxBytes), version, data));
+                response.complete(respond(plan, read(plan.targets, maxBytes, isolation), version, data));
             } catch (RuntimeException e) {
                 response.completeExceptionally(e);
             }
@@ -137,7 +143,7 @@ public final class FetchHandler implements ApiHandler<FetchRequest> {
     }
 
     /** Reads the targets in order, sharing {@code maxBytes}; the first with data gets at least one batch. */
-    private List<FetchedPartition> read(List<FetchTarget> targets, int maxBytes) {
+    private List<FetchedPartition> read(List<FetchTarget> targets, int maxBytes, FetchIsolation isolation) {
         List<FetchedPartition> interesting = new ArrayList<>(targets.size());
         List<FetchedPartition> erroneous = new ArrayList<>(0);
         int remaining = maxBytes;
@@ -153,7 +159,7 @@ public final class FetchHandler implements ApiHandler<FetchRequest> {
                 erroneous.add(FetchedPartition.error(target, Errors.UNKNOWN_TOPIC_OR_PARTITION));
                 continue;
             }
-            FetchedPartition result = readPartition(target, Math.min(target.maxBytes(), remaining), minOneBatch);
+            FetchedPartition result = readPartition(target, Math.min(target.maxBytes(), remaining), minOneBatch, isolation);
             if (result.bytes() > 0) {
                 minOneBatch = false;
                 remaining = Math.max(0, remaining - result.bytes());
@@ -164,7 +170,7 @@ public final class FetchHandler implements ApiHandler<FetchRequest> {
         return interesting;
     }
 
-    private FetchedPartition readPartition(FetchTarget target, int limit, boolean minOneBatch) {
+    private FetchedPartition readPartition(FetchTarget target, int limit, boolean minOneBatch, FetchIsolation isolation) {
         Partition partition = replicaManager.partition(topicPartition(target));
         if (partition == null) {
             return FetchedPartition.error(target, Errors.NOT_LEADER_OR_FOLLOWER);
@@ -180,9 +186,9 @@ public final class FetchHandler implements ApiHandler<FetchRequest> {
                     return diverging;
                 }
             }
-            LogReadInfo info = partition.read(target.fetchOffset(), limit, minOneBatch);
+            LogReadInfo info = partition.read(target.fetchOffset(), limit, minOneBatch, isolation);
             return new FetchedPartition(target, Errors.NONE, info.highWatermark(), info.logStartOffset(), recordsOf(info.slice()), -1, -1,
-                    info.fetchOffset());
+                    info.fetchOffset(), info.lastStableOffset(), info.abortedTransactions());
         } catch (LogOffsetOutOfRangeException e) {
             return FetchedPartition.error(target, Errors.OFFSET_OUT_OF_RANGE);
         } catch (ApiException e) {
@@ -202,7 +208,7 @@ public final class FetchHandler implements ApiHandler<FetchRequest> {
         }
         if (end.epoch() < target.lastFetchedEpoch() || end.endOffset() < target.fetchOffset()) {
             return new FetchedPartition(target, Errors.NONE, partition.log().highWatermark(), partition.log().logStartOffset(),
-                    LogSliceRecords.EMPTY, end.epoch(), end.endOffset(), null);
+                    LogSliceRecords.EMPTY, end.epoch(), end.endOffset(), null, partition.log().lastStableOffset(), null);
         }
         return null;
     }
@@ -231,7 +237,7 @@ public final class FetchHandler implements ApiHandler<FetchRequest> {
         } else {
             response.setSessionId(0);
         }
-        boolean readCommitted = data.isolationLevel() == 1;
+        boolean readCommitted = data.isolationLevel() == READ_COMMITTED;
         FetchableTopicResponse topic = null;
         for (FetchedPartition result : included) {
             FetchPartitionKey key = result.target().key();
@@ -253,15 +259,26 @@ public final class FetchHandler implements ApiHandler<FetchRequest> {
                 .setPartitionIndex(result.target().key().partition())
                 .setErrorCode(result.error().code())
                 .setHighWatermark(result.highWatermark())
-                .setLastStableOffset(result.highWatermark())
+                .setLastStableOffset(result.lastStableOffset())
                 .setLogStartOffset(result.logStartOffset())
                 .setPreferredReadReplica(-1)
                 .setRecords(result.records());
-        data.setAbortedTransactions(readCommitted && result.error() == Errors.NONE ? new ArrayList<>() : null);
+        data.setAbortedTransactions(readCommitted && result.error() == Errors.NONE ? abortedTransactions(result.abortedTransactions()) : null);
         if (result.divergingEpoch() >= 0) {
             data.divergingEpoch().setEpoch(result.divergingEpoch()).setEndOffset(result.divergingEndOffset());
         }
         return data;
+    }
+
+    private static List<FetchResponseData.AbortedTransaction> abortedTransactions(List<AbortedTransaction> aborted) {
+        List<FetchResponseData.AbortedTransaction> wire = new ArrayList<>(aborted == null ? 0 : aborted.size());
+        if (aborted != null) {
+            for (AbortedTransaction transaction : aborted) {
+                wire.add(new FetchResponseData.AbortedTransaction().setProducerId(transaction.producerId())
+                        .setFirstOffset(transaction.firstOffset()));
+            }
+        }
+        return wire;
     }
 
     private static CompletableFuture<ApiMessage> sessionError(Errors error) {

@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
+import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.errors.ApiException;
 import org.apache.kafka.common.message.ListOffsetsRequestData.ListOffsetsPartition;
 import org.apache.kafka.common.message.ListOffsetsRequestData.ListOffsetsTopic;
@@ -116,7 +117,9 @@ public final class ListOffsetsHandler implements ApiHandler<ListOffsetsRequest> 
         }
         PartitionLog log = partition.log();
         boolean consumer = request.replicaId() == ListOffsetsRequest.CONSUMER_REPLICA_ID;
-        long highWatermark = log.highWatermark();
+        // A read_committed client can only read below the last stable offset, so offsets stop there for it, as in Kafka.
+        boolean readCommitted = request.data().isolationLevel() == IsolationLevel.READ_COMMITTED.id();
+        long highWatermark = readCommitted ? log.lastStableOffset() : log.highWatermark();
         if (timestamp == ListOffsetsRequest.LATEST_TIMESTAMP) {
             result.setOffset(request.replicaId() >= 0 ? log.logEndOffset() : highWatermark).setLeaderEpoch(partition.leaderEpoch());
         } else if (timestamp == ListOffsetsRequest.EARLIEST_TIMESTAMP || timestamp == ListOffsetsRequest.EARLIEST_LOCAL_TIMESTAMP) {

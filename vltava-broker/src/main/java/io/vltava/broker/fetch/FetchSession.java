@@ -71,6 +71,7 @@ public final class FetchSession {
             Cached cached = new Cached(result.target());
             cached.highWatermark = result.error() == Errors.NONE ? result.highWatermark() : -1;
             cached.logStartOffset = result.logStartOffset();
+            cached.lastStableOffset = result.error() == Errors.NONE ? result.lastStableOffset() : -1;
             partitions.put(result.target().key(), cached);
         }
     }
@@ -112,8 +113,8 @@ public final class FetchSession {
 
     /**
      * Picks the results an incremental response must carry: partitions with data, an error, or a new
-     * high watermark or log start offset; remembers what is sent and moves partitions that returned
-     * data to the back of the read order.
+     * high watermark, last stable offset or log start offset; remembers what is sent and moves
+     * partitions that returned data to the back of the read order.
      */
     public synchronized List<FetchedPartition> selectUpdates(List<FetchedPartition> results) {
         List<FetchedPartition> updates = new ArrayList<>();
@@ -136,6 +137,10 @@ public final class FetchSession {
                     include = true;
                     cached.logStartOffset = result.logStartOffset();
                 }
+                if (result.lastStableOffset() != cached.lastStableOffset) {
+                    include = true;
+                    cached.lastStableOffset = result.lastStableOffset();
+                }
             }
             if (include) {
                 updates.add(result);
@@ -156,6 +161,7 @@ public final class FetchSession {
         private FetchTarget target;
         private long highWatermark = -1;
         private long logStartOffset = -1;
+        private long lastStableOffset = -1;
 
         Cached(FetchTarget target) {
             this.target = target;

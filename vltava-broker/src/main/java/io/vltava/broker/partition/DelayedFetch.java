@@ -1,5 +1,6 @@
 package io.vltava.broker.partition;
 
+import io.vltava.storage.log.FetchIsolation;
 import io.vltava.storage.log.LogOffsetMetadata;
 import java.util.List;
 import java.util.concurrent.Executor;
@@ -11,17 +12,25 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * A fetch that found less than its {@code min.bytes} and waits, up to its {@code max.wait.ms}, for
- * data to arrive. Appends to its partitions wake it; it completes once the bytes available below the
- * high watermarks reach {@code min.bytes}, when one of its partitions changes in a way that needs an
- * answer (high watermark behind the read position, segment rolled, leadership lost, partition deleted), or when time runs out.
+ * data to arrive. Appends and transaction markers to its partitions wake it; it completes once the bytes
+ * available below the high watermarks (the last stable offsets for read_committed) reach {@code min.bytes},
+ * when one of its partitions changes in a way that needs an answer (high watermark behind the read position, segment rolled, leadership lost, partition deleted), or when time runs out.
  * Completion runs the fetch's read again on the fetch's own executor.
  *
  * <p>Threading: {@link #tryComplete} from any thread (appenders); completion happens once.
  */
 public final class DelayedFetch {
 
-    /** A partition the fetch waits on, where its read stopped, and how many bytes it may take from it. */
-    public record Watch(Partition partition, LogOffsetMetadata position, int maxBytes) {
+    /**
+     * A partition the fetch waits on, where its read stopped, how many bytes it may take from it, and
+     * how far it may read ({@link FetchIsolation#HIGH_WATERMARK} or {@link FetchIsolation#TXN_COMMITTED}).
+     */
+    public record Watch(Partition partition, LogOffsetMetadata position, int maxBytes, FetchIsolation isolation) {
+
+        /** A read_uncommitted watch. */
+        public Watch(Partition partition, LogOffsetMetadata position, int maxBytes) {
+            this(partition, position, maxBytes, FetchIsolation.HIGH_WATERMARK);
+        }
     }
 
     private final List<Watch> watches;
@@ -67,7 +76,8 @@ public final class DelayedFetch {
                 complete();
                 return;
             }
-            LogOffsetMetadata end = partition.log().highWatermarkMetadata();
+            LogOffsetMetadata end = watch.isolation() == FetchIsolation.TXN_COMMITTED ? partition.log().lastStableOffsetMetadata()
+                    : partition.log().highWatermarkMetadata();
             LogOffsetMetadata at = watch.position();
             if (end.offset() < at.offset()) {
                 complete();

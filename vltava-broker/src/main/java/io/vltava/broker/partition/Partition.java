@@ -153,7 +153,19 @@ public final class Partition {
      * @param coordinatorEpoch the epoch of the transaction coordinator that decided
      */
     public LogAppendInfo appendTransactionMarker(long producerId, short producerEpoch, int coordinatorEpoch, boolean commit) {
-        throw new UnsupportedOperationException("Transaction markers are not written yet");
+        PartitionRegistration current = registration;
+        if (current.leader() != localBrokerId) {
+            throw new NotLeaderOrFollowerException("This broker does not lead " + topicPartition);
+        }
+        LogAppendInfo info = log.appendTransactionMarker(producerId, producerEpoch, coordinatorEpoch, commit, current.leaderEpoch());
+        if (info.durable().isDone()) {
+            maybeAdvanceHighWatermark();
+        } else {
+            info.durable().thenRun(this::maybeAdvanceHighWatermark);
+        }
+        // The marker may move the last stable offset even where the high watermark stays.
+        wakeWaitingFetches();
+        return info;
     }
 
     /**
@@ -194,9 +206,17 @@ public final class Partition {
         }
     }
 
-    /** Reads for a consumer, up to the high watermark. */
+    /** Reads for a read_uncommitted consumer, up to the high watermark. */
     public LogReadInfo read(long fetchOffset, int maxBytes, boolean minOneBatch) {
-        return log.read(fetchOffset, maxBytes, FetchIsolation.HIGH_WATERMARK, minOneBatch);
+        return read(fetchOffset, maxBytes, minOneBatch, FetchIsolation.HIGH_WATERMARK);
+    }
+
+    /**
+     * Reads for a consumer, up to the high watermark ({@link FetchIsolation#HIGH_WATERMARK}) or the last
+     * stable offset ({@link FetchIsolation#TXN_COMMITTED}, with the aborted transactions).
+     */
+    public LogReadInfo read(long fetchOffset, int maxBytes, boolean minOneBatch, FetchIsolation isolation) {
+        return log.read(fetchOffset, maxBytes, isolation, minOneBatch);
     }
 
     void addWaitingFetch(DelayedFetch fetch) {

@@ -2,6 +2,7 @@ package io.vltava.broker.api;
 
 import static io.vltava.broker.api.Requests.baseOffsets;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 import static org.awaitility.Awaitility.await;
 
 import io.vltava.broker.LocalBroker;
@@ -20,6 +21,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.function.Consumer;
 import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.compress.Compression;
 import org.apache.kafka.common.message.FetchRequestData;
 import org.apache.kafka.common.message.FetchRequestData.FetchPartition;
 import org.apache.kafka.common.message.FetchRequestData.FetchTopic;
@@ -30,6 +32,8 @@ import org.apache.kafka.common.message.FetchResponseData.PartitionData;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.ApiMessage;
 import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.record.internal.MemoryRecords;
+import org.apache.kafka.common.record.internal.SimpleRecord;
 import org.apache.kafka.common.requests.FetchRequest;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -595,6 +599,49 @@ class FetchHandlerTest {
 
         FetchResponseData uncommitted = fetch(12).partition("alpha", 0, 0).now();
         assertThat(row(uncommitted, "alpha", 0).abortedTransactions()).isNull();
+    }
+
+    private void transactional(String topic, long producerId, int baseSequence, int records) {
+        SimpleRecord[] values = new SimpleRecord[records];
+        for (int i = 0; i < records; i++) {
+            values[i] = new SimpleRecord(broker.time().milliseconds(), ("t" + i).getBytes(), ("v" + i).getBytes());
+        }
+        broker.partition(topic, 0).appendRecordsToLeader(
+                MemoryRecords.withTransactionalRecords(Compression.NONE, producerId, (short) 0, baseSequence, values).buffer(), (short) 1);
+    }
+
+    @Test
+    void readCommittedStopsAtTheLastStableOffsetAndListsTheAbortedTransactions() {
+        transactional("beta", 7L, 0, 2);
+        broker.partition("beta", 0).appendTransactionMarker(7L, (short) 0, 0, false);
+        transactional("beta", 8L, 0, 1);
+        broker.append("beta", 0, 1);
+
+        PartitionData committed = row(fetch(12).readCommitted().partition("beta", 0, 0).now(), "beta", 0);
+        PartitionData uncommitted = row(fetch(12).partition("beta", 0, 0).now(), "beta", 0);
+
+        assertThat(committed.highWatermark()).isEqualTo(5);
+        assertThat(committed.lastStableOffset()).isEqualTo(3);
+        assertThat(baseOffsets(committed.records())).containsExactly(0L, 2L);
+        assertThat(committed.abortedTransactions()).extracting(a -> a.producerId(), a -> a.firstOffset()).containsExactly(tuple(7L, 0L));
+        assertThat(uncommitted.lastStableOffset()).isEqualTo(3);
+        assertThat(baseOffsets(uncommitted.records())).containsExactly(0L, 2L, 3L, 4L);
+        assertThat(uncommitted.abortedTransactions()).isNull();
+    }
+
+    @Test
+    void aReadCommittedFetchWaitingAtTheLastStableOffsetIsWokenByTheMarker() {
+        transactional("beta", 8L, 0, 1);
+        broker.append("beta", 0, 1);
+        CompletableFuture<ApiMessage> pending = fetch(12).readCommitted().waitFor(1, 60_000).partition("beta", 0, 0).send();
+        assertThat(pending).isNotDone();
+
+        broker.partition("beta", 0).appendTransactionMarker(8L, (short) 0, 0, true);
+
+        await().atMost(Duration.ofSeconds(10)).until(pending::isDone);
+        PartitionData row = row((FetchResponseData) pending.join(), "beta", 0);
+        assertThat(row.lastStableOffset()).isEqualTo(3);
+        assertThat(baseOffsets(row.records())).containsExactly(0L, 1L, 2L);
     }
 
     // ---- waiting for data ----

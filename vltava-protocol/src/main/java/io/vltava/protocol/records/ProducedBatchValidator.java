@@ -119,8 +119,9 @@ public final class ProducedBatchValidator {
         if (batch.isControlBatch()) {
             throw new BatchValidationException(Errors.INVALID_RECORD, "Clients are not allowed to write control records");
         }
-        if (batch.isTransactional()) {
-            throw new BatchValidationException(Errors.TRANSACTIONAL_ID_AUTHORIZATION_FAILED, "Transactions are not supported by this broker yet");
+        if (batch.isTransactional() && (!batch.hasProducerId() || batch.producerEpoch() < 0)) {
+            throw new BatchValidationException(Errors.INVALID_RECORD, "A transactional batch needs a producer id and epoch, not "
+                    + batch.producerId() + "/" + batch.producerEpoch());
         }
         if (batch.hasProducerId() && batch.baseSequence() < 0) {
             throw new BatchValidationException(Errors.INVALID_RECORD, "An idempotent batch needs a base sequence, not " + batch.baseSequence());

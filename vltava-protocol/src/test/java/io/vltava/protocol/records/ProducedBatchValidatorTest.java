@@ -299,10 +299,20 @@ class ProducedBatchValidatorTest {
     }
 
     @Test
-    void aTransactionalBatchIsNotAuthorized() {
+    void aTransactionalBatchIsAccepted() {
         MemoryRecords transactional = MemoryRecords.withTransactionalRecords(Compression.NONE, PRODUCER_ID, PRODUCER_EPOCH, 0, someRecords());
 
-        assertThat(refused(transactional, rules()).error()).isEqualTo(Errors.TRANSACTIONAL_ID_AUTHORIZATION_FAILED);
+        ByteBuffer validated = validate(transactional, rules());
+
+        assertThat(MemoryRecords.readableRecords(validated).batches().iterator().next().isTransactional()).isTrue();
+    }
+
+    @Test
+    void aTransactionalBatchNeedsAProducerEpoch() {
+        byte[] sent = bytes(MemoryRecords.withTransactionalRecords(Compression.NONE, PRODUCER_ID, PRODUCER_EPOCH, 0, someRecords()));
+        byte[] noEpoch = Batches.edited(sent, b -> b.putShort(Batches.PRODUCER_ID + 8, (short) -1));
+
+        assertThat(refused(records(noEpoch), rules()).error()).isEqualTo(Errors.INVALID_RECORD);
     }
 
     @Test

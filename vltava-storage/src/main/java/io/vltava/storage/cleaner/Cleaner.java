@@ -2,6 +2,7 @@ package io.vltava.storage.cleaner;
 
 import io.vltava.common.time.Time;
 import io.vltava.common.topic.TopicPartition;
+import io.vltava.storage.index.AbortedTransaction;
 import io.vltava.storage.index.OffsetIndex;
 import io.vltava.storage.log.LogConfig;
 import io.vltava.storage.log.LogSegment;
@@ -83,7 +84,9 @@ final class Cleaner {
         bytesRead = 0;
         bytesWritten = 0;
 
-        long mappedEnd = buildOffsetMap(partitionLog, toClean.firstDirtyOffset(), toClean.firstUncleanableOffset());
+        AbortedBatches aborted = new AbortedBatches(partitionLog.collectAbortedTransactions(partitionLog.logStartOffset(),
+                toClean.firstUncleanableOffset()));
+        long mappedEnd = buildOffsetMap(partitionLog, toClean.firstDirtyOffset(), toClean.firstUncleanableOffset(), aborted);
         List<LogSegment> toRewrite = new ArrayList<>();
         long rewriteEnd = mappedEnd;
         for (LogSegment segment : partitionLog.logSegments()) {
@@ -97,7 +100,7 @@ final class Cleaner {
         List<List<LogSegment>> groups = groupBySize(toRewrite, config.segmentBytes(), config.segmentIndexBytes(), rewriteEnd);
         for (List<LogSegment> group : groups) {
             cleanGroup(partitionLog, group, new CleanerFilter(now, config.deleteRetentionMs(), map, mappedEnd, groupEnd(group),
-                    lastBatchOffsetsOfProducers));
+                    lastBatchOffsetsOfProducers, aborted));
         }
         log.info("Cleaned {} up to offset {} ({} keys mapped from offset {}): {} segments into {}, read {} bytes, wrote {}, in {} ms",
                 partitionLog.topicPartition(), mappedEnd, map.size(), toClean.firstDirtyOffset(), toRewrite.size(), groups.size(), bytesRead,
@@ -106,12 +109,13 @@ final class Cleaner {
     }
 
     /**
-     * Maps the keys of the records in [{@code start}, {@code end}) to their latest offsets.
+     * Maps the keys of the records in [{@code start}, {@code end}) to their latest offsets, leaving out
+     * the records of aborted transactions.
      *
      * @return where the mapped section ends: {@code end}, or the offset of the first record whose key did
      *     not fit in the map
      */
-    long buildOffsetMap(PartitionLog partitionLog, long start, long end) throws IOException {
+    long buildOffsetMap(PartitionLog partitionLog, long start, long end, AbortedBatches aborted) throws IOException {
         map.clear();
         TopicPartition tp = partitionLog.topicPartition();
         int maxBatchSize = partitionLog.config().segmentBytes();
@@ -135,7 +139,7 @@ final class Cleaner {
                         return end;
                     }
                     consumed += batch.sizeInBytes();
-                    if (batch.lastOffset() < start || batch.isControlBatch()) {
+                    if (batch.lastOffset() < start || batch.isControlBatch() || aborted.isAborted(batch)) {
                         continue;
                     }
                     long stoppedAt = mapKeys(batch, start, end);
@@ -176,6 +180,10 @@ final class Cleaner {
         try {
             for (LogSegment segment : group) {
                 cleanInto(partitionLog, segment, cleaned, filter);
+                // Control batches are kept whole, so every ABORT marker, and with it its index entry, stays.
+                for (AbortedTransaction aborted : segment.txnIndex().all()) {
+                    cleaned.txnIndex().append(aborted);
+                }
             }
         } catch (IOException | RuntimeException e) {
             try {

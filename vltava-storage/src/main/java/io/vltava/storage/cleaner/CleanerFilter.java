@@ -14,7 +14,8 @@ import org.apache.kafka.common.record.internal.RecordBatch;
  * map). A kept tombstone (a record without value) is dropped once its batch's delete horizon has passed:
  * filterTo stamps a batch that keeps a tombstone with {@code now + delete.retention.ms} the first time it
  * rewrites it (Kafka's rule for magic v2 batches), so a tombstone stays readable for at least
- * {@code delete.retention.ms} after the cleaning that first kept it. Control batches are kept whole.
+ * {@code delete.retention.ms} after the cleaning that first kept it. Control batches are kept whole; the
+ * records of aborted transactions in the mapped section are dropped.
  *
  * <p>A batch that loses all its records is dropped, except two kept as empty batches (header only):
  * the last batch of an idempotent producer the log still remembers, so its sequence and epoch survive a
@@ -33,6 +34,7 @@ final class CleanerFilter extends MemoryRecords.RecordFilter {
     private final long mappedEnd;
     private final long groupEnd;
     private final Map<Long, Long> lastBatchOffsetsOfProducers;
+    private final AbortedBatches aborted;
 
     /**
      * @param nowMs                       the time of the cleaning
@@ -41,13 +43,16 @@ final class CleanerFilter extends MemoryRecords.RecordFilter {
      * @param mappedEnd                   the offset after the mapped dirty section; later records are kept as they are
      * @param groupEnd                    the offset after the last batch of the group being cleaned (-1 if it has none)
      * @param lastBatchOffsetsOfProducers the last offset of the last batch of each producer the log remembers
+     * @param aborted                     the batches of aborted transactions
      */
-    CleanerFilter(long nowMs, long deleteRetentionMs, OffsetMap map, long mappedEnd, long groupEnd, Map<Long, Long> lastBatchOffsetsOfProducers) {
+    CleanerFilter(long nowMs, long deleteRetentionMs, OffsetMap map, long mappedEnd, long groupEnd, Map<Long, Long> lastBatchOffsetsOfProducers,
+                  AbortedBatches aborted) {
         super(nowMs, deleteRetentionMs);
         this.map = map;
         this.mappedEnd = mappedEnd;
         this.groupEnd = groupEnd;
         this.lastBatchOffsetsOfProducers = lastBatchOffsetsOfProducers;
+        this.aborted = aborted;
     }
 
     @Override
@@ -70,7 +75,13 @@ final class CleanerFilter extends MemoryRecords.RecordFilter {
             return true;
         }
         long offset = record.offset();
-        if (offset >= mappedEnd || !record.hasKey()) {
+        if (offset >= mappedEnd) {
+            return true;
+        }
+        if (aborted.isAborted(batch)) {
+            return false;
+        }
+        if (!record.hasKey()) {
             return true;
         }
         if (map.get(record.key()) > offset) {

@@ -27,8 +27,9 @@ record LogToClean(PartitionLog log, long firstDirtyOffset, long firstUncleanable
     /**
      * Works out the dirty section of {@code log} at {@code nowMs}. It starts at the checkpointed offset
      * (the log start when there is none, or when it lies outside the log). It ends before the active
-     * segment, before the segments holding the high watermark and the recovery point (so that no record
-     * a reader may not see yet, and no segment the flusher has still to fsync, is rewritten), and before
+     * segment, before the segments holding the last stable offset (at or below the high watermark) and the
+     * recovery point (so that no record a reader may not see yet, no transaction still open, and no segment
+     * the flusher has still to fsync, is rewritten), and before
      * the first segment with a record newer than {@code min.compaction.lag.ms}.
      */
     static LogToClean of(PartitionLog log, Long checkpointed, long nowMs) throws IOException {
@@ -40,7 +41,7 @@ record LogToClean(PartitionLog log, long firstDirtyOffset, long firstUncleanable
         long dirtySegmentBase = baseOfSegmentHolding(segments, firstDirty);
 
         long uncleanable = Math.min(active.baseOffset(),
-                Math.min(baseOfSegmentHolding(segments, log.highWatermark()), baseOfSegmentHolding(segments, log.recoveryPoint())));
+                Math.min(baseOfSegmentHolding(segments, log.lastStableOffset()), baseOfSegmentHolding(segments, log.recoveryPoint())));
         long minLagMs = Math.max(config.minCompactionLagMs(), 0L);
         long maxLagMs = Math.max(config.maxCompactionLagMs(), 0L);
         long earliestDirtyTimestamp = Long.MAX_VALUE;

@@ -4,6 +4,7 @@ import io.vltava.common.io.AtomicFile;
 import io.vltava.common.time.Time;
 import io.vltava.storage.index.OffsetIndex;
 import io.vltava.storage.index.TimeIndex;
+import io.vltava.storage.index.TransactionIndex;
 import io.vltava.storage.index.TimestampOffset;
 import io.vltava.storage.record.BatchHeader;
 import java.io.IOException;
@@ -19,7 +20,8 @@ import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * One segment of a partition's log: a {@code .log} file of record batches exactly as they are served,
- * starting at {@link #baseOffset()}, its sparse {@link OffsetIndex} and its sparse {@link TimeIndex}.
+ * starting at {@link #baseOffset()}, its sparse {@link OffsetIndex}, its sparse {@link TimeIndex} and the
+ * {@link TransactionIndex} of the transactions whose ABORT marker it holds.
  * Files are named by the base offset padded to 20 digits, as Kafka names them.
  *
  * <p>Invariants: batches are stored back to back in increasing offset order; {@link #size()} covers
@@ -47,6 +49,7 @@ public final class LogSegment {
     public static final String LOG_SUFFIX = ".log";
     public static final String INDEX_SUFFIX = ".index";
     public static final String TIME_INDEX_SUFFIX = ".timeindex";
+    public static final String TXN_INDEX_SUFFIX = ".txnindex";
     /** Added to the names of a segment's files once it is removed from its log and waits to be deleted. */
     public static final String DELETED_SUFFIX = ".deleted";
     /** Added to the names of a segment the cleaner is writing; a crash leaves it incomplete, so loading deletes it. */
@@ -62,6 +65,7 @@ public final class LogSegment {
     private final FileChannel channel;
     private final OffsetIndex offsetIndex;
     private final TimeIndex timeIndex;
+    private final TransactionIndex txnIndex;
     private final int indexIntervalBytes;
     /** How much earlier than {@code segment.ms} this segment rolls, drawn once (Kafka's rollJitterMs). */
     private final long rollJitterMs;
@@ -82,12 +86,13 @@ public final class LogSegment {
     private volatile long rollingBasedTimestamp = UNKNOWN;
 
     private LogSegment(long baseOffset, Path logFile, FileChannel channel, OffsetIndex offsetIndex, TimeIndex timeIndex,
-                       int indexIntervalBytes, long rollJitterMs, long createdMs) throws IOException {
+                       TransactionIndex txnIndex, int indexIntervalBytes, long rollJitterMs, long createdMs) throws IOException {
         this.baseOffset = baseOffset;
         this.logFile = logFile;
         this.channel = channel;
         this.offsetIndex = offsetIndex;
         this.timeIndex = timeIndex;
+        this.txnIndex = txnIndex;
         this.indexIntervalBytes = indexIntervalBytes;
         this.rollJitterMs = rollJitterMs;
         this.createdMs = createdMs;
@@ -112,7 +117,7 @@ public final class LogSegment {
      * attempt), for the cleaner to write; {@link PartitionLog#replaceSegments} swaps it into the log.
      */
     public static LogSegment openCleaned(Path dir, long baseOffset, LogConfig config) throws IOException {
-        for (String suffix : List.of(LOG_SUFFIX, INDEX_SUFFIX, TIME_INDEX_SUFFIX)) {
+        for (String suffix : List.of(LOG_SUFFIX, INDEX_SUFFIX, TIME_INDEX_SUFFIX, TXN_INDEX_SUFFIX)) {
             Files.deleteIfExists(dir.resolve(fileName(baseOffset, suffix + CLEANED_SUFFIX)));
         }
         return open(dir, baseOffset, config, Time.SYSTEM, CLEANED_SUFFIX);
@@ -141,7 +146,8 @@ public final class LogSegment {
                     config.segmentIndexBytes());
             TimeIndex timeIndex = new TimeIndex(dir.resolve(fileName(baseOffset, TIME_INDEX_SUFFIX + fileSuffix)), baseOffset,
                     config.segmentIndexBytes());
-            LogSegment segment = new LogSegment(baseOffset, logFile, channel, offsetIndex, timeIndex, config.indexIntervalBytes(),
+            TransactionIndex txnIndex = new TransactionIndex(dir.resolve(fileName(baseOffset, TXN_INDEX_SUFFIX + fileSuffix)));
+            LogSegment segment = new LogSegment(baseOffset, logFile, channel, offsetIndex, timeIndex, txnIndex, config.indexIntervalBytes(),
                     randomRollJitter(config), time.milliseconds());
             if (created) {
                 segment.resetMaxTimestamp();
@@ -203,6 +209,11 @@ public final class LogSegment {
     /** The time index ({@code .timeindex}). */
     public TimeIndex timeIndex() {
         return timeIndex;
+    }
+
+    /** The aborted transactions whose ABORT marker this segment holds. */
+    public TransactionIndex txnIndex() {
+        return txnIndex;
     }
 
     long rollJitterMs() {
@@ -574,6 +585,7 @@ public final class LogSegment {
         channel.force(false);
         offsetIndex.flush();
         timeIndex.flush();
+        txnIndex.flush();
     }
 
     /**
@@ -615,6 +627,7 @@ public final class LogSegment {
             timeIndex.flush();
             offsetIndex.close();
             timeIndex.close();
+            txnIndex.close();
         } finally {
             channel.close();
         }
@@ -624,6 +637,7 @@ public final class LogSegment {
     void closeHandles() throws IOException {
         offsetIndex.release();
         timeIndex.release();
+        txnIndex.closeWithoutFlush();
         channel.close();
     }
 
@@ -632,6 +646,7 @@ public final class LogSegment {
         channel.close();
         offsetIndex.delete();
         timeIndex.delete();
+        txnIndex.delete();
         Files.deleteIfExists(logFile);
     }
 
@@ -643,6 +658,7 @@ public final class LogSegment {
         logFile = renamed(logFile, oldSuffix, newSuffix);
         offsetIndex.renameTo(renamedPath(offsetIndex.file(), oldSuffix, newSuffix));
         timeIndex.renameTo(renamedPath(timeIndex.file(), oldSuffix, newSuffix));
+        txnIndex.renameTo(renamedPath(txnIndex.file(), oldSuffix, newSuffix));
     }
 
     private static Path renamed(Path file, String oldSuffix, String newSuffix) throws IOException {

@@ -5,10 +5,12 @@ import io.vltava.common.time.Scheduler;
 import io.vltava.common.time.Time;
 import io.vltava.common.topic.TopicPartition;
 import io.vltava.storage.epoch.LeaderEpochCache;
+import io.vltava.storage.index.AbortedTransaction;
 import io.vltava.storage.index.TimestampOffset;
 import io.vltava.storage.producer.BatchMetadata;
 import io.vltava.storage.producer.ProducerStateManager;
 import io.vltava.storage.record.BatchHeader;
+import io.vltava.storage.record.TransactionMarker;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -34,14 +36,21 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The log of one partition: its segments in {@code <log.dir>/<topic>-<partition>/}, the offsets that
- * describe it (log start, high watermark, log end, recovery point), its idempotent producers and its
- * leader epochs.
+ * describe it (log start, last stable offset, high watermark, log end, recovery point), its idempotent
+ * and transactional producers and its leader epochs.
  *
  * <p>Appends assign offsets by rewriting the batch headers in the caller's buffer, then write the bytes
  * as they are; nothing is recompressed or re-encoded here. Reads return slices of segment files.
  *
- * <p>Offsets: {@code logStartOffset <= highWatermark <= logEndOffset}; everything below the
- * {@code recoveryPoint} has been fsynced and is trusted after a crash.
+ * <p>Offsets: {@code logStartOffset <= lastStableOffset <= highWatermark <= logEndOffset}; the last
+ * stable offset is the first offset of the earliest unstable transaction (ongoing, or whose marker is not
+ * yet below the high watermark), or the high watermark when that is lower or there is none. Everything below the {@code recoveryPoint} has been fsynced and
+ * is trusted after a crash.
+ *
+ * <p>Transactions: a COMMIT or ABORT marker ({@link #appendTransactionMarker}) ends a producer's
+ * transaction; an ABORT adds an entry to the {@code .txnindex} of the segment it lands in. After an
+ * unclean shutdown the aborted transaction indexes of the recovered segments are rebuilt by replaying
+ * their markers on top of the producer snapshot taken at or before the first recovered segment.
  *
  * <p>Threading: appends, rolls, loading and the cleaner's segment swaps take the log's lock; reads
  * take none (they use the volatile offsets and the segments' own thread-safe reads, and a segment
@@ -69,6 +78,8 @@ public final class PartitionLog {
     private volatile LogConfig config;
     private volatile LogOffsetMetadata logEndOffset;
     private volatile LogOffsetMetadata highWatermark;
+    /** Where the earliest ongoing transaction starts, or null when none is ongoing. Written under the lock. */
+    private volatile LogOffsetMetadata firstUnstable;
     private volatile long logStartOffset;
     private volatile long recoveryPoint;
     private volatile long lastFlushMs;
@@ -227,6 +238,21 @@ public final class PartitionLog {
         return highWatermark;
     }
 
+    /** The last stable offset: read_committed consumers read below it. Never above the high watermark. */
+    public long lastStableOffset() {
+        return lastStableOffsetMetadata().offset();
+    }
+
+    /** The last stable offset and where it lies in the log. */
+    public LogOffsetMetadata lastStableOffsetMetadata() {
+        return lastStableOffsetMetadata(highWatermark);
+    }
+
+    private LogOffsetMetadata lastStableOffsetMetadata(LogOffsetMetadata hw) {
+        LogOffsetMetadata unstable = firstUnstable;
+        return unstable != null && unstable.offset() < hw.offset() ? unstable : hw;
+    }
+
     public long recoveryPoint() {
         return recoveryPoint;
     }
@@ -366,11 +392,7 @@ public final class PartitionLog {
         int end = records.limit();
         lock.lock();
         try {
-            ensureOpen();
-            String refused = appendsRefused;
-            if (refused != null) {
-                throw new LogAppendException(AppendError.STORAGE_ERROR, "The log of " + topicPartition + " refuses appends: " + refused);
-            }
+            ensureAppendable();
             BatchMetadata duplicate = checkProducers(records, start, end);
             if (duplicate != null) {
                 return new LogAppendInfo(duplicate.firstOffset(), duplicate.lastOffset(), duplicate.timestamp(), logStartOffset, true,
@@ -395,24 +417,102 @@ public final class PartitionLog {
                 throw new LogAppendException(AppendError.BATCH_LARGER_THAN_SEGMENT, bytes + " bytes of batches do not fit in a segment of "
                         + current.segmentBytes() + " bytes");
             }
-            LogSegment active = segments.lastEntry().getValue();
-            try {
-                if (active.shouldRoll(bytes, nextOffset - 1, maxTimestamp, time.milliseconds(), current)) {
-                    active = roll(firstOffset);
-                }
-                epochs.assign(leaderEpoch, firstOffset);
-                active.append(records);
-            } catch (IOException | UncheckedIOException e) {
-                markFailed("cannot write to " + active.logFile() + ": " + e.getMessage());
-                throw new LogAppendException(AppendError.STORAGE_ERROR, "Cannot write to the log of " + topicPartition, e);
-            }
+            LogSegment active = write(records, firstOffset, nextOffset, maxTimestamp, leaderEpoch);
             for (int batch = start; batch < end; batch += BatchHeader.sizeInBytes(records, batch)) {
                 producers.onAppend(records, batch);
             }
             logEndOffset = new LogOffsetMetadata(nextOffset, active.baseOffset(), active.size());
+            updateFirstUnstable();
             return new LogAppendInfo(firstOffset, nextOffset - 1, appendTime, logStartOffset, false, durableUpTo(nextOffset));
         } finally {
             lock.unlock();
+        }
+    }
+
+    /**
+     * Writes batches whose offsets are assigned to the active segment, rolling first if they do not fit.
+     *
+     * @return the segment written to
+     */
+    private LogSegment write(ByteBuffer records, long firstOffset, long nextOffset, long maxTimestamp, int leaderEpoch) {
+        LogSegment active = segments.lastEntry().getValue();
+        try {
+            if (active.shouldRoll(records.remaining(), nextOffset - 1, maxTimestamp, time.milliseconds(), config)) {
+                active = roll(firstOffset);
+            }
+            epochs.assign(leaderEpoch, firstOffset);
+            active.append(records);
+            return active;
+        } catch (IOException | UncheckedIOException e) {
+            markFailed("cannot write to " + active.logFile() + ": " + e.getMessage());
+            throw new LogAppendException(AppendError.STORAGE_ERROR, "Cannot write to the log of " + topicPartition, e);
+        }
+    }
+
+    /**
+     * Appends a COMMIT or ABORT marker for a producer's transaction, as the leader of {@code leaderEpoch}:
+     * a control batch at the next offset that ends the producer's ongoing transaction here (if it has
+     * none, the marker is written all the same, as a retried completion). An ABORT is added to the
+     * aborted transaction index of the segment it lands in.
+     *
+     * @throws LogAppendException with {@link AppendError#INVALID_PRODUCER_EPOCH} for a marker older than the
+     *     producer's epoch, {@link AppendError#TRANSACTION_COORDINATOR_FENCED} for one from an older
+     *     coordinator, or {@link AppendError#STORAGE_ERROR}
+     */
+    public LogAppendInfo appendTransactionMarker(long producerId, short producerEpoch, int coordinatorEpoch, boolean commit,
+                                                 int leaderEpoch) {
+        TransactionMarker marker = new TransactionMarker(producerId, producerEpoch, coordinatorEpoch, commit);
+        lock.lock();
+        try {
+            ensureAppendable();
+            producers.checkMarker(marker);
+            long now = time.milliseconds();
+            ByteBuffer batch = marker.toBatch(now, leaderEpoch);
+            long offset = logEndOffset.offset();
+            BatchHeader.setBaseOffset(batch, 0, offset);
+            boolean logAppendTime = config.timestampType() == TimestampType.LOG_APPEND_TIME;
+            if (logAppendTime) {
+                BatchHeader.setLogAppendTime(batch, 0, now);
+            }
+            LogSegment active = write(batch, offset, offset + 1, now, leaderEpoch);
+            endTransaction(marker, offset, now, active);
+            logEndOffset = new LogOffsetMetadata(offset + 1, active.baseOffset(), active.size());
+            updateFirstUnstable();
+            return new LogAppendInfo(offset, offset, logAppendTime ? now : -1L, logStartOffset, false, durableUpTo(offset + 1));
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Ends the marker's transaction in the producer state and indexes an ABORT in {@code segment}, the
+     * segment holding the marker at {@code offset}. An ABORT without an ongoing transaction is indexed as
+     * one that starts at its marker.
+     */
+    private void endTransaction(TransactionMarker marker, long offset, long timestamp, LogSegment segment) {
+        long firstOffset = producers.onMarker(marker, offset, timestamp);
+        if (marker.commit() || segment == null) {
+            return;
+        }
+        long stillUnstable = producers.firstOngoingOffset();
+        AbortedTransaction aborted = new AbortedTransaction(marker.producerId(), firstOffset < 0 ? offset : firstOffset, offset,
+                stillUnstable < 0 ? offset + 1 : stillUnstable);
+        try {
+            segment.txnIndex().append(aborted);
+        } catch (IOException | UncheckedIOException e) {
+            markFailed("cannot write to " + segment.txnIndex().file() + ": " + e.getMessage());
+            throw new LogAppendException(AppendError.STORAGE_ERROR, "Cannot write to the log of " + topicPartition, e);
+        }
+    }
+
+    /** Brings {@link #firstUnstable} in line with the producer state; under the lock. */
+    private void updateFirstUnstable() {
+        long first = producers.firstUnstableOffset();
+        LogOffsetMetadata current = firstUnstable;
+        if (first < 0) {
+            firstUnstable = null;
+        } else if (current == null || current.offset() != first) {
+            firstUnstable = offsetMetadata(first);
         }
     }
 
@@ -422,6 +522,7 @@ public final class PartitionLog {
             if (producerId == BatchHeader.NO_PRODUCER_ID) {
                 continue;
             }
+            producers.checkTransactional(producerId, BatchHeader.isTransactional(records, batch));
             BatchMetadata duplicate = producers.checkAppend(producerId, BatchHeader.producerEpoch(records, batch),
                     BatchHeader.baseSequence(records, batch), BatchHeader.lastSequence(records, batch));
             if (duplicate != null) {
@@ -471,6 +572,8 @@ public final class PartitionLog {
     /**
      * Reads from {@code startOffset} up to {@code maxBytes}, no further than the isolation allows. With
      * {@code minOneBatch} the first batch is returned whole even when it is larger than {@code maxBytes}.
+     * With {@link FetchIsolation#TXN_COMMITTED} the read stops at the last stable offset and lists the
+     * aborted transactions that overlap {@code [startOffset, lastStableOffset)}.
      *
      * @throws LogOffsetOutOfRangeException if the offset is below the log start or above the log end
      */
@@ -478,14 +581,20 @@ public final class PartitionLog {
         long start = logStartOffset;
         LogOffsetMetadata end = logEndOffset;
         LogOffsetMetadata hw = highWatermark;
+        LogOffsetMetadata lso = lastStableOffsetMetadata(hw);
         if (startOffset < start || startOffset > end.offset()) {
             throw new LogOffsetOutOfRangeException("Offset " + startOffset + " is outside the log of " + topicPartition + " ["
                     + start + ", " + end.offset() + "]");
         }
-        LogOffsetMetadata limit = isolation == FetchIsolation.LOG_END ? end : hw;
+        LogOffsetMetadata limit = switch (isolation) {
+            case LOG_END -> end;
+            case HIGH_WATERMARK -> hw;
+            case TXN_COMMITTED -> lso;
+        };
+        boolean committed = isolation == FetchIsolation.TXN_COMMITTED;
         if (startOffset >= limit.offset()) {
             LogOffsetMetadata at = startOffset == limit.offset() ? limit : LogOffsetMetadata.offsetOnly(startOffset);
-            return new LogReadInfo(at, LogSlice.EMPTY, hw.offset(), start, end.offset());
+            return new LogReadInfo(at, LogSlice.EMPTY, hw.offset(), start, end.offset(), lso.offset(), committed ? List.of() : null);
         }
         try {
             Map.Entry<Long, LogSegment> entry = segments.floorEntry(startOffset);
@@ -494,7 +603,8 @@ public final class PartitionLog {
                 long maxPosition = segment.baseOffset() == limit.segmentBaseOffset() ? limit.position() : segment.size();
                 LogSegment.SegmentRead read = segment.read(startOffset, maxBytes, maxPosition, minOneBatch);
                 if (read != null) {
-                    return new LogReadInfo(read.fetchOffset(), read.slice(), hw.offset(), start, end.offset());
+                    List<AbortedTransaction> aborted = committed ? collectAbortedTransactions(startOffset, limit.offset()) : null;
+                    return new LogReadInfo(read.fetchOffset(), read.slice(), hw.offset(), start, end.offset(), lso.offset(), aborted);
                 }
                 Map.Entry<Long, LogSegment> next = segments.higherEntry(entry.getKey());
                 // If the cleaner swapped a merged segment in for this one meanwhile, the next entry may skip
@@ -504,7 +614,22 @@ public final class PartitionLog {
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot read the log of " + topicPartition, e);
         }
-        return new LogReadInfo(LogOffsetMetadata.offsetOnly(startOffset), LogSlice.EMPTY, hw.offset(), start, end.offset());
+        return new LogReadInfo(LogOffsetMetadata.offsetOnly(startOffset), LogSlice.EMPTY, hw.offset(), start, end.offset(), lso.offset(),
+                committed ? List.of() : null);
+    }
+
+    /**
+     * The aborted transactions that overlap {@code [startOffset, upperBoundOffset)}, from the aborted
+     * transaction indexes of the segments from the one holding {@code startOffset} on (a transaction's
+     * ABORT marker lies in the segment of its end, at or after its records).
+     */
+    public List<AbortedTransaction> collectAbortedTransactions(long startOffset, long upperBoundOffset) {
+        List<AbortedTransaction> aborted = new ArrayList<>();
+        Long first = segments.floorKey(startOffset);
+        for (LogSegment segment : segments.tailMap(first == null ? Long.MIN_VALUE : first, true).values()) {
+            segment.txnIndex().collect(startOffset, upperBoundOffset, aborted);
+        }
+        return aborted;
     }
 
     /**
@@ -521,6 +646,8 @@ public final class PartitionLog {
                 return false;
             }
             highWatermark = target == end.offset() ? end : offsetMetadata(target);
+            producers.onHighWatermark(target);
+            updateFirstUnstable();
             return true;
         } finally {
             lock.unlock();
@@ -880,7 +1007,7 @@ public final class PartitionLog {
         }
     }
 
-    /** Forgets idempotent producers idle for longer than {@code expirationMs}. */
+    /** Forgets idempotent producers idle for longer than {@code expirationMs}, unless a transaction of theirs is ongoing. */
     public void removeExpiredProducers(long nowMs, long expirationMs) {
         lock.lock();
         try {
@@ -964,6 +1091,14 @@ public final class PartitionLog {
         return closed;
     }
 
+    private void ensureAppendable() {
+        ensureOpen();
+        String refused = appendsRefused;
+        if (refused != null) {
+            throw new LogAppendException(AppendError.STORAGE_ERROR, "The log of " + topicPartition + " refuses appends: " + refused);
+        }
+    }
+
     private void ensureOpen() {
         if (closed) {
             throw new LogAppendException(AppendError.STORAGE_ERROR, "The log of " + topicPartition + " is closed");
@@ -1002,10 +1137,12 @@ public final class PartitionLog {
             logStartOffset = Math.max(checkpointedLogStart, segments.firstKey());
             boolean recovered;
             boolean truncated = false;
+            long txnIndexRebuildFrom = Long.MAX_VALUE;
             if (cleanShutdown) {
                 recovered = checkIndexes(checkpointedRecoveryPoint);
             } else {
-                truncated = recoverFrom(checkpointedRecoveryPoint);
+                txnIndexRebuildFrom = segments.floorKey(Math.max(checkpointedRecoveryPoint, segments.firstKey()));
+                truncated = recoverFrom(txnIndexRebuildFrom);
                 recovered = true;
             }
             LogSegment active = segments.lastEntry().getValue();
@@ -1029,7 +1166,8 @@ public final class PartitionLog {
             // batches only if recovery cut some off; otherwise its leader has not written yet, and
             // dropping it would make every start rewrite the checkpoint.
             epochs.truncateFromEnd(truncated ? nextOffset : nextOffset + 1);
-            rebuildProducerState(nextOffset);
+            rebuildProducerState(nextOffset, txnIndexRebuildFrom);
+            updateFirstUnstable();
             if (recovered) {
                 // What lies below the checkpointed recovery point was fsynced before the shutdown.
                 // An empty segment has nothing to make durable: a crash cannot take records from it.
@@ -1074,17 +1212,18 @@ public final class PartitionLog {
     }
 
     /**
-     * After an unclean shutdown: validates every segment from the one holding the recovery point,
-     * truncating a torn or corrupt tail and deleting the segments after it.
+     * After an unclean shutdown: validates every segment from {@code first}, the one holding the recovery
+     * point, truncating a torn or corrupt tail and deleting the segments after it. The aborted transaction
+     * indexes of these segments are emptied: {@link #rebuildProducerState} writes them again.
      *
      * @return whether torn or invalid data was cut off
      */
-    private boolean recoverFrom(long checkpointedRecoveryPoint) throws IOException {
-        Long first = segments.floorKey(Math.max(checkpointedRecoveryPoint, segments.firstKey()));
+    private boolean recoverFrom(long first) throws IOException {
         List<LogSegment> toRecover = new ArrayList<>(segments.tailMap(first, true).values());
         boolean truncatedAny = false;
         for (int i = 0; i < toRecover.size(); i++) {
             LogSegment segment = toRecover.get(i);
+            segment.txnIndex().reset();
             int truncated = segment.recover((batch, position) -> noteEpoch(batch));
             if (truncated > 0) {
                 truncatedAny = true;
@@ -1098,7 +1237,7 @@ public final class PartitionLog {
             }
         }
         // Per log at debug only: after a crash of a broker with many partitions, the log manager reports them in one line.
-        log.debug("Recovered the log of {} from offset {} after an unclean shutdown", topicPartition, checkpointedRecoveryPoint);
+        log.debug("Recovered the log of {} from offset {} after an unclean shutdown", topicPartition, first);
         return truncatedAny;
     }
 
@@ -1113,9 +1252,13 @@ public final class PartitionLog {
         }
     }
 
-    /** Loads the newest producer snapshot and replays the batch headers written after it. */
-    private void rebuildProducerState(long logEnd) throws IOException {
-        long snapshotOffset = producers.loadLatestSnapshot(logEnd);
+    /**
+     * Loads the newest producer snapshot (at or below {@code txnIndexRebuildFrom}, when recovery emptied
+     * the aborted transaction indexes from there) and replays the batches written after it: batch headers,
+     * and the markers of control batches, whose ABORTs from {@code txnIndexRebuildFrom} on are indexed again.
+     */
+    private void rebuildProducerState(long logEnd, long txnIndexRebuildFrom) throws IOException {
+        long snapshotOffset = producers.loadLatestSnapshot(Math.min(logEnd, txnIndexRebuildFrom));
         long from = Math.max(snapshotOffset, logStartOffset);
         if (from >= logEnd) {
             return;
@@ -1124,13 +1267,32 @@ public final class PartitionLog {
         for (LogSegment segment : segments.tailMap(firstKey == null ? segments.firstKey() : firstKey, true).values()) {
             FileBatchReader reader = segment.batchReader(0);
             while (reader.next()) {
-                if (reader.lastOffset() >= from) {
+                if (reader.lastOffset() < from) {
+                    continue;
+                }
+                if (BatchHeader.isControl(reader.header(), 0)) {
+                    replayControlBatch(segment, reader, txnIndexRebuildFrom);
+                } else {
                     producers.onAppend(reader.header(), 0);
                 }
             }
         }
         producers.takeSnapshot(logEnd);
         producers.deleteOldSnapshots(PRODUCER_SNAPSHOTS_TO_KEEP);
+    }
+
+    /** Replays the control batch {@code reader} is at: a transaction marker ends its transaction. */
+    private void replayControlBatch(LogSegment segment, FileBatchReader reader, long txnIndexRebuildFrom) throws IOException {
+        ByteBuffer batch = ByteBuffer.allocate(reader.sizeInBytes());
+        segment.readInto(batch, (int) reader.position());
+        if (batch.hasRemaining() || BatchHeader.producerId(batch, 0) == BatchHeader.NO_PRODUCER_ID) {
+            return;
+        }
+        TransactionMarker marker = TransactionMarker.read(batch, 0);
+        if (marker != null) {
+            long offset = BatchHeader.baseOffset(batch, 0);
+            endTransaction(marker, offset, BatchHeader.maxTimestamp(batch, 0), offset >= txnIndexRebuildFrom ? segment : null);
+        }
     }
 
     /** The names of the files in the log's directory. */
@@ -1170,7 +1332,8 @@ public final class PartitionLog {
     private void deleteIndexesWithoutLog(List<String> names) throws IOException {
         Set<String> present = new HashSet<>(names);
         for (String name : names) {
-            if (name.endsWith(LogSegment.INDEX_SUFFIX) || name.endsWith(LogSegment.TIME_INDEX_SUFFIX)) {
+            if (name.endsWith(LogSegment.INDEX_SUFFIX) || name.endsWith(LogSegment.TIME_INDEX_SUFFIX)
+                    || name.endsWith(LogSegment.TXN_INDEX_SUFFIX)) {
                 String base = name.substring(0, name.indexOf('.'));
                 if (!present.contains(base + LogSegment.LOG_SUFFIX)) {
                     log.warn("Deleting {}: its segment's log file is gone", dir.resolve(name));

@@ -3,7 +3,9 @@ package io.vltava.storage.producer;
 import java.util.ArrayDeque;
 
 /**
- * The state of one idempotent producer in one partition: its epoch and the last few batches it wrote.
+ * The state of one idempotent or transactional producer in one partition: its epoch, the last few
+ * batches it wrote, the first offset of its ongoing transaction and the epoch of the transaction
+ * coordinator that last ended one of its transactions.
  *
  * <p>Threading: guarded by the owning log's lock.
  */
@@ -11,10 +13,16 @@ final class ProducerStateEntry {
 
     /** Batches remembered per producer: the Java producer keeps at most 5 requests in flight. */
     static final int BATCHES_TO_RETAIN = 5;
+    /** {@link #currentTxnFirstOffset()} when no transaction is ongoing. */
+    static final long NO_TRANSACTION = -1L;
+    /** {@link #coordinatorEpoch()} before any marker was written for the producer. */
+    static final int NO_COORDINATOR_EPOCH = -1;
 
     private final long producerId;
     private short epoch;
     private long lastTimestamp;
+    private long currentTxnFirstOffset = NO_TRANSACTION;
+    private int coordinatorEpoch = NO_COORDINATOR_EPOCH;
     private final ArrayDeque<BatchMetadata> batches = new ArrayDeque<>(BATCHES_TO_RETAIN);
 
     ProducerStateEntry(long producerId, short epoch) {
@@ -32,6 +40,19 @@ final class ProducerStateEntry {
 
     long lastTimestamp() {
         return lastTimestamp;
+    }
+
+    /** The offset of the first batch of the producer's ongoing transaction here, or {@link #NO_TRANSACTION}. */
+    long currentTxnFirstOffset() {
+        return currentTxnFirstOffset;
+    }
+
+    void currentTxnFirstOffset(long offset) {
+        currentTxnFirstOffset = offset;
+    }
+
+    int coordinatorEpoch() {
+        return coordinatorEpoch;
     }
 
     Iterable<BatchMetadata> batches() {
@@ -65,14 +86,38 @@ final class ProducerStateEntry {
 
     /** Records a batch written with {@code batchEpoch}; a new epoch forgets the old epoch's batches. */
     void add(short batchEpoch, BatchMetadata batch) {
-        if (batchEpoch != epoch) {
-            batches.clear();
-            epoch = batchEpoch;
-        }
+        moveToEpoch(batchEpoch);
         if (batches.size() == BATCHES_TO_RETAIN) {
             batches.pollFirst();
         }
         batches.addLast(batch);
         lastTimestamp = batch.timestamp();
+    }
+
+    /**
+     * Records a transaction marker written with {@code markerEpoch} by the coordinator of
+     * {@code markerCoordinatorEpoch}: a new epoch forgets the old epoch's batches, and the transaction ends.
+     */
+    void endTransaction(short markerEpoch, int markerCoordinatorEpoch, long timestamp) {
+        moveToEpoch(markerEpoch);
+        coordinatorEpoch = markerCoordinatorEpoch;
+        currentTxnFirstOffset = NO_TRANSACTION;
+        lastTimestamp = timestamp;
+    }
+
+    /** Restores the fields a snapshot keeps beside the batches; a last timestamp of -1 keeps the one the batches gave. */
+    void restoreTransaction(long txnFirstOffset, int snapshotCoordinatorEpoch, long snapshotLastTimestamp) {
+        currentTxnFirstOffset = txnFirstOffset;
+        coordinatorEpoch = snapshotCoordinatorEpoch;
+        if (snapshotLastTimestamp != -1L) {
+            lastTimestamp = snapshotLastTimestamp;
+        }
+    }
+
+    private void moveToEpoch(short newEpoch) {
+        if (newEpoch != epoch) {
+            batches.clear();
+            epoch = newEpoch;
+        }
     }
 }

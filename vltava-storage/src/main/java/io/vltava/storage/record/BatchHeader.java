@@ -57,6 +57,8 @@ public final class BatchHeader {
     public static final long NO_TIMESTAMP = -1L;
 
     private static final int TIMESTAMP_TYPE_MASK = 0x08;
+    private static final int TRANSACTIONAL_MASK = 0x10;
+    private static final int CONTROL_MASK = 0x20;
 
     private BatchHeader() {
     }
@@ -94,6 +96,16 @@ public final class BatchHeader {
 
     public static boolean isLogAppendTime(ByteBuffer buffer, int batch) {
         return (attributes(buffer, batch) & TIMESTAMP_TYPE_MASK) != 0;
+    }
+
+    /** Whether the batch belongs to a transaction (attributes bit 4). */
+    public static boolean isTransactional(ByteBuffer buffer, int batch) {
+        return (attributes(buffer, batch) & TRANSACTIONAL_MASK) != 0;
+    }
+
+    /** Whether the batch holds control records such as transaction markers (attributes bit 5). */
+    public static boolean isControl(ByteBuffer buffer, int batch) {
+        return (attributes(buffer, batch) & CONTROL_MASK) != 0;
     }
 
     public static int lastOffsetDelta(ByteBuffer buffer, int batch) {

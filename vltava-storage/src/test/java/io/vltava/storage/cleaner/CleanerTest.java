@@ -7,6 +7,7 @@ import io.vltava.common.time.ManualTime;
 import io.vltava.storage.TestBatches;
 import io.vltava.storage.cleaner.KeyedRecords.Batch;
 import io.vltava.storage.cleaner.KeyedRecords.Entry;
+import io.vltava.storage.index.AbortedTransaction;
 import io.vltava.storage.log.FetchIsolation;
 import io.vltava.storage.log.LogConfig;
 import io.vltava.storage.log.LogSegment;
@@ -26,7 +27,10 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.common.compress.Compression;
 import org.apache.kafka.common.record.internal.CompressionType;
+import org.apache.kafka.common.record.internal.MemoryRecords;
+import org.apache.kafka.common.record.internal.SimpleRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -427,5 +431,48 @@ class CleanerTest {
         assertThat(TestLogs.checkIndexesMatchLogs(dir)).isPositive();
         c.reopenAfterCrash();
         assertThat(c.entries()).isEqualTo(cleaned);
+    }
+
+    private void transactional(long producerId, String... keysAndValues) {
+        SimpleRecord[] records = new SimpleRecord[keysAndValues.length / 2];
+        for (int i = 0; i < records.length; i++) {
+            records[i] = new SimpleRecord(time.milliseconds(), keysAndValues[2 * i].getBytes(), keysAndValues[2 * i + 1].getBytes());
+        }
+        compacted.append(MemoryRecords.withTransactionalRecords(Compression.NONE, producerId, (short) 0, 0, records).buffer());
+    }
+
+    private void marker(long producerId, boolean commit) {
+        compacted.log.appendTransactionMarker(producerId, (short) 0, 0, commit, 0);
+    }
+
+    private List<String> valuesOf(String key) {
+        return compacted.entries().stream().filter(e -> key.equals(e.key())).map(Entry::value).toList();
+    }
+
+    @Test
+    void abortedRecordsAreDroppedWithoutHidingTheCommittedOnesAndOpenTransactionsAreLeftAlone() throws IOException {
+        open(CompactedLog.config(400));
+        transactional(1L, "k", "committed");
+        marker(1L, true);
+        transactional(2L, "k", "aborted", "j", "aborted-j");
+        marker(2L, false);
+        compacted.rollWith("z");
+        transactional(3L, "k", "open");
+        compacted.rollWith("y");
+        compacted.commit();
+
+        List<AbortedTransaction> aborted = compacted.log.collectAbortedTransactions(0, Long.MAX_VALUE);
+
+        compacted.clean(compacted.cleaner(64 * 1024), null);
+
+        assertThat(compacted.log.collectAbortedTransactions(0, Long.MAX_VALUE)).as("the cleaned segment keeps the index").isEqualTo(aborted)
+                .hasSize(1);
+        compacted.reopen();
+        compacted.commit();
+        assertThat(compacted.log.collectAbortedTransactions(0, Long.MAX_VALUE)).isEqualTo(aborted);
+        assertThat(valuesOf("k")).containsExactly("committed", "open");
+        assertThat(valuesOf("j")).isEmpty();
+        assertThat(compacted.log.lastStableOffset()).isEqualTo(compacted.entries().stream()
+                .filter(e -> "open".equals(e.value())).findFirst().orElseThrow().offset());
     }
 }

@@ -6,13 +6,16 @@ import io.vltava.storage.TestBatches;
 import io.vltava.storage.log.AppendError;
 import io.vltava.storage.log.LogAppendException;
 import io.vltava.storage.record.BatchHeader;
+import io.vltava.storage.record.TransactionMarker;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
+import java.util.zip.CRC32C;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -313,5 +316,135 @@ class ProducerStateManagerTest {
         assertThat(BatchMetadata.isNext(Integer.MAX_VALUE, 0)).isTrue();
         assertThat(BatchMetadata.isNext(4, 5)).isTrue();
         assertThat(BatchMetadata.isNext(4, 6)).isFalse();
+    }
+
+    /** Records an appended transactional batch (the attribute is set on the header; the manager does not check the CRC). */
+    private long transactional(ProducerStateManager manager, long producerId, short epoch, int firstSequence, int records) {
+        ByteBuffer batch = TestBatches.batch().records(records).timestamp(5000L + nextOffset).producer(producerId, epoch, firstSequence)
+                .build();
+        batch.putShort(BatchHeader.ATTRIBUTES_OFFSET, (short) (BatchHeader.attributes(batch, 0) | 0x10));
+        long first = nextOffset;
+        BatchHeader.setBaseOffset(batch, 0, first);
+        nextOffset += records;
+        manager.onAppend(batch, 0);
+        return first;
+    }
+
+    private long marker(ProducerStateManager manager, long producerId, short epoch, int coordinatorEpoch, boolean commit) {
+        TransactionMarker marker = new TransactionMarker(producerId, epoch, coordinatorEpoch, commit);
+        manager.checkMarker(marker);
+        long first = manager.onMarker(marker, nextOffset, 9000L + nextOffset);
+        nextOffset++;
+        manager.onHighWatermark(nextOffset);
+        return first;
+    }
+
+    @Test
+    void ongoingTransactionsAreOrderedByFirstOffsetAndEndWithTheirMarkers() {
+        ProducerStateManager manager = new ProducerStateManager(dir);
+        long firstA = transactional(manager, PID, EPOCH, 0, 2);
+        long firstB = transactional(manager, PID + 1, EPOCH, 0, 1);
+        transactional(manager, PID, EPOCH, 2, 2);
+
+        assertThat(manager.firstUnstableOffset()).isEqualTo(firstA);
+        assertThat(manager.ongoingTransactions()).containsExactly(Map.entry(firstA, PID), Map.entry(firstB, PID + 1));
+
+        assertThat(marker(manager, PID, EPOCH, 0, true)).isEqualTo(firstA);
+        assertThat(manager.firstUnstableOffset()).isEqualTo(firstB);
+        assertThat(marker(manager, PID + 1, EPOCH, 0, false)).isEqualTo(firstB);
+        assertThat(manager.firstUnstableOffset()).isEqualTo(-1);
+        assertThat(marker(manager, PID + 1, EPOCH, 0, false)).as("a repeated marker ends nothing").isEqualTo(-1);
+    }
+
+    @Test
+    void aCompletedTransactionStaysUnstableUntilTheHighWatermarkPassesItsMarker() {
+        ProducerStateManager manager = new ProducerStateManager(dir);
+        long first = transactional(manager, PID, EPOCH, 0, 2);
+        long markerOffset = nextOffset;
+
+        manager.onMarker(new TransactionMarker(PID, EPOCH, 0, true), markerOffset, 9000L);
+
+        assertThat(manager.firstOngoingOffset()).isEqualTo(-1);
+        assertThat(manager.firstUnstableOffset()).isEqualTo(first);
+        manager.onHighWatermark(markerOffset);
+        assertThat(manager.firstUnstableOffset()).isEqualTo(first);
+        manager.onHighWatermark(markerOffset + 1);
+        assertThat(manager.firstUnstableOffset()).isEqualTo(-1);
+    }
+
+    @Test
+    void markersAreFencedByProducerAndCoordinatorEpochAndANewerEpochResetsTheSequences() {
+        ProducerStateManager manager = new ProducerStateManager(dir);
+        transactional(manager, PID, EPOCH, 0, 3);
+        marker(manager, PID, EPOCH, 4, false);
+
+        assertThat(refusal(() -> manager.checkMarker(new TransactionMarker(PID, (short) (EPOCH - 1), 4, true))))
+                .isEqualTo(AppendError.INVALID_PRODUCER_EPOCH);
+        assertThat(refusal(() -> manager.checkMarker(new TransactionMarker(PID, EPOCH, 3, true))))
+                .isEqualTo(AppendError.TRANSACTION_COORDINATOR_FENCED);
+
+        marker(manager, PID, (short) (EPOCH + 1), 4, false);
+        assertThat(refusal(() -> manager.checkAppend(PID, EPOCH, 3, 3))).isEqualTo(AppendError.INVALID_PRODUCER_EPOCH);
+        assertThat(manager.checkAppend(PID, (short) (EPOCH + 1), 0, 0)).isNull();
+    }
+
+    @Test
+    void aWriteOutsideTheOngoingTransactionIsRefused() {
+        ProducerStateManager manager = new ProducerStateManager(dir);
+        transactional(manager, PID, EPOCH, 0, 1);
+
+        manager.checkTransactional(PID, true);
+        assertThat(refusal(() -> manager.checkTransactional(PID, false))).isEqualTo(AppendError.INVALID_TXN_STATE);
+        marker(manager, PID, EPOCH, 0, true);
+        manager.checkTransactional(PID, false);
+    }
+
+    @Test
+    void aProducerWithAnOngoingTransactionIsNeverExpired() {
+        ProducerStateManager manager = new ProducerStateManager(dir);
+        transactional(manager, PID, EPOCH, 0, 1);
+        appended(manager, PID + 1, EPOCH, 0, 1);
+
+        manager.removeExpired(Long.MAX_VALUE, 1);
+
+        assertThat(manager.producerIds()).containsExactly(PID);
+        marker(manager, PID, EPOCH, 0, true);
+        manager.removeExpired(Long.MAX_VALUE, 1);
+        assertThat(manager.producerIds()).isEmpty();
+    }
+
+    @Test
+    void aSnapshotKeepsTheOngoingTransactionsAndTheCoordinatorEpochs() {
+        ProducerStateManager manager = new ProducerStateManager(dir);
+        transactional(manager, PID, EPOCH, 0, 2);
+        marker(manager, PID, EPOCH, 6, false);
+        long open = transactional(manager, PID, EPOCH, 2, 1);
+        marker(manager, PID + 1, (short) 0, 2, true);
+        manager.takeSnapshot(nextOffset);
+
+        ProducerStateManager reloaded = new ProducerStateManager(dir);
+        assertThat(reloaded.loadLatestSnapshot(nextOffset)).isEqualTo(nextOffset);
+
+        assertThat(reloaded.ongoingTransactions()).containsExactly(Map.entry(open, PID));
+        assertThat(refusal(() -> reloaded.checkMarker(new TransactionMarker(PID, EPOCH, 5, true))))
+                .isEqualTo(AppendError.TRANSACTION_COORDINATOR_FENCED);
+        assertThat(reloaded.checkAppend(PID, EPOCH, 2, 2)).as("the retry is recognised").isNotNull();
+        assertThat(reloaded.producerIds()).containsExactlyInAnyOrder(PID, PID + 1);
+    }
+
+    @Test
+    void aVersionOneSnapshotIsStillRead() throws IOException {
+        ByteBuffer v1 = ByteBuffer.allocate(2 + 4 + 4 + 8 + 2 + 1 + 24);
+        v1.putShort((short) 1).putInt(0).putInt(1).putLong(PID).putShort(EPOCH).put((byte) 1).putInt(4).putLong(9L).putInt(4).putLong(777L);
+        CRC32C crc = new CRC32C();
+        crc.update(v1.array(), 6, v1.capacity() - 6);
+        v1.putInt(2, (int) crc.getValue());
+        Files.write(dir.resolve(String.format("%020d.snapshot", 10)), v1.array());
+
+        ProducerStateManager manager = new ProducerStateManager(dir);
+
+        assertThat(manager.loadLatestSnapshot(10)).isEqualTo(10);
+        assertThat(manager.checkAppend(PID, EPOCH, 0, 4)).isEqualTo(new BatchMetadata(4, 9L, 4, 777L));
+        assertThat(manager.firstUnstableOffset()).isEqualTo(-1);
     }
 }
