@@ -1,18 +1,11 @@
 package io.vltava.bench.txn;
 
 import io.vltava.bench.Flags;
-import io.vltava.bench.compare.ApacheKafkaLauncher;
-import io.vltava.bench.compare.BrokerLauncher;
-import io.vltava.bench.compare.FreshBroker;
-import io.vltava.bench.compare.VltavaLauncher;
+import io.vltava.bench.compare.SideBySide;
 import io.vltava.testing.KafkaClients;
 import java.io.PrintStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
@@ -39,54 +32,23 @@ public final class TransactionBenchmark {
     }
 
     static Flags flags() {
-        return new Flags("TransactionBenchmark")
-                .define("kafka-lib", null, "directory of Apache Kafka's broker jars (empty: Vltava only)")
-                .define("vltava-root", null, "the Vltava checkout (bin/vltava, config/)")
-                .define("work-dir", "bench/target/transactions/work", "where brokers keep their data")
-                .define("out", "bench/target/transactions/results.md", "where the table goes")
+        return SideBySide.flags("TransactionBenchmark", "transactions")
                 .define("seconds", "10", "seconds of each run")
                 .define("max-mib", "2048", "most MiB per throughput run (the same work for both)")
-                .define("commit-interval-ms", "100", "how often the transactional producer commits (Kafka Streams' EOS default)")
-                .define("heap", "-Xms1g -Xmx1g", "heap options both brokers run with")
-                .define("broker-cpus", "1", "taskset CPU list for the brokers, or none");
+                .define("commit-interval-ms", "100", "how often the transactional producer commits (Kafka Streams' EOS default)");
     }
 
     public static void main(String[] args) throws Exception {
-        if (Arrays.asList(args).contains("--help")) {
-            System.out.print(flags().usage());
-            return;
+        Flags flags = SideBySide.parse(flags(), args);
+        if (flags != null) {
+            new TransactionBenchmark(flags, System.out).run();
         }
-        Flags flags;
-        try {
-            flags = flags().parse(args);
-        } catch (IllegalArgumentException e) {
-            System.err.println(e.getMessage());
-            System.exit(2);
-            return;
-        }
-        new TransactionBenchmark(flags, System.out).run();
     }
 
     private void run() throws Exception {
-        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-        List<BrokerLauncher> launchers = new ArrayList<>();
-        if (!flags.string("kafka-lib").isEmpty()) {
-            launchers.add(new ApacheKafkaLauncher(java, Path.of(flags.string("kafka-lib")).toAbsolutePath(),
-                    Arrays.asList(flags.string("heap").trim().split("\\s+"))));
-        }
-        launchers.add(new VltavaLauncher(Path.of(flags.string("vltava-root")).toAbsolutePath(), flags.string("heap")));
-        String brokerCpus = flags.string("broker-cpus").equals("none") ? null : flags.string("broker-cpus");
-        for (BrokerLauncher launcher : launchers) {
-            FreshBroker.run(launcher, Path.of(flags.string("work-dir")).toAbsolutePath(), brokerCpus, bootstrap -> measure(launcher.name(), bootstrap));
-        }
-        String report = "# Transaction benchmark\n\n" + Instant.now() + "; " + flags.positiveInt("seconds") + " s per run, 1 KiB records for "
-                + "throughput, commits every " + flags.positiveInt("commit-interval-ms") + " ms\n\n| broker | measurement | value |\n|---|---|---:|\n"
-                + String.join("\n", rows) + "\n";
-        Path outFile = Path.of(flags.string("out"));
-        Files.createDirectories(outFile.toAbsolutePath().getParent());
-        Files.writeString(outFile, report);
-        out.println(report);
-        out.println("Written to " + outFile);
+        SideBySide.run(flags, this::measure);
+        SideBySide.report(flags, out, "Transaction benchmark", flags.positiveInt("seconds") + " s per run, 1 KiB records for throughput, "
+                + "commits every " + flags.positiveInt("commit-interval-ms") + " ms", "| broker | measurement | value |\n|---|---|---:|", rows);
     }
 
     private void measure(String broker, String bootstrap) throws Exception {
