@@ -34,6 +34,7 @@ public final class TransactionBenchmark {
     static Flags flags() {
         return SideBySide.flags("TransactionBenchmark", "transactions")
                 .define("seconds", "10", "seconds of each run")
+                .define("warmup-seconds", "3", "unmeasured small transactions and produce after each start")
                 .define("max-mib", "2048", "most MiB per throughput run (the same work for both)")
                 .define("commit-interval-ms", "100", "how often the transactional producer commits (Kafka Streams' EOS default)");
     }
@@ -58,6 +59,9 @@ public final class TransactionBenchmark {
         }
         Duration duration = Duration.ofSeconds(flags.positiveInt("seconds"));
         TransactionRun run = new TransactionRun(bootstrap);
+        Duration warmup = Duration.ofSeconds(flags.positiveInt("warmup-seconds"));
+        run.smallTransactions("txn-small", 1, warmup);
+        run.throughput("txn-idempotent", warmup, Long.MAX_VALUE, Duration.ofMillis(flags.positiveInt("commit-interval-ms")));
         for (int records : List.of(1, 10)) {
             out.println(broker + ": transactions of " + records + " record(s) ...");
             TransactionRun.SmallResult result = run.smallTransactions("txn-small", records, duration);

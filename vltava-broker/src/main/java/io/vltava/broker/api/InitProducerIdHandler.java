@@ -15,8 +15,7 @@ import org.apache.kafka.common.requests.InitProducerIdRequest;
 /**
  * InitProducerId. Idempotent producers get a fresh producer id with epoch 0 (the Java producer bumps
  * its epoch itself when it must). A transactional id goes to the transaction coordinator (which must
- * be this broker: NOT_COORDINATOR otherwise); without one they are refused with an error the clients
- * treat as final.
+ * be this broker: NOT_COORDINATOR otherwise).
  *
  * <p>Threading: stateless; completes at once unless a new block of ids must be allocated or the
  * transaction coordinator must write.
@@ -25,11 +24,6 @@ public final class InitProducerIdHandler implements ApiHandler<InitProducerIdReq
 
     private final ProducerIdManager producerIds;
     private final TransactionCoordinator transactions;
-
-    /** Serves idempotent producers only. */
-    public InitProducerIdHandler(ProducerIdManager producerIds) {
-        this(producerIds, null);
-    }
 
     /** Serves idempotent producers, and transactional ones through {@code transactions}. */
     public InitProducerIdHandler(ProducerIdManager producerIds, TransactionCoordinator transactions) {
@@ -49,9 +43,6 @@ public final class InitProducerIdHandler implements ApiHandler<InitProducerIdReq
             return CompletableFuture.completedFuture(error(Errors.INVALID_REQUEST));
         }
         if (data.transactionalId() != null) {
-            if (transactions == null) {
-                return CompletableFuture.completedFuture(error(Errors.TRANSACTIONAL_ID_AUTHORIZATION_FAILED));
-            }
             if (data.transactionalId().isEmpty()) {
                 return CompletableFuture.completedFuture(error(Errors.INVALID_REQUEST));
             }

@@ -3,6 +3,9 @@ package io.vltava.broker.api;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vltava.broker.producer.ProducerIdManager;
+import io.vltava.common.time.Time;
+import io.vltava.coordinator.txn.TransactionCoordinator;
+import io.vltava.coordinator.txn.TransactionCoordinatorConfig;
 import io.vltava.metadata.controller.ProducerIdBlock;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -12,15 +15,25 @@ import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.ApiMessage;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.requests.InitProducerIdRequest;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 class InitProducerIdHandlerTest {
 
     private final AtomicInteger allocations = new AtomicInteger();
-    private final InitProducerIdHandler handler = new InitProducerIdHandler(new ProducerIdManager(() -> {
+    private final ProducerIdManager producerIds = new ProducerIdManager(() -> {
         allocations.incrementAndGet();
         return CompletableFuture.completedFuture(new ProducerIdBlock(4_000, 1_000));
-    }));
+    });
+    /** A coordinator that leads no partition of __transaction_state. */
+    private final TransactionCoordinator transactions = new TransactionCoordinator(TransactionCoordinatorConfig.defaults(), 1, Time.SYSTEM, null,
+            producerIds::nextProducerId);
+    private final InitProducerIdHandler handler = new InitProducerIdHandler(producerIds, transactions);
+
+    @AfterEach
+    void close() {
+        transactions.close();
+    }
 
     private CompletableFuture<ApiMessage> init(InitProducerIdRequestData data) {
         InitProducerIdRequest request = new InitProducerIdRequest.Builder(data).build((short) 5);
@@ -52,9 +65,9 @@ class InitProducerIdHandlerTest {
     }
 
     @Test
-    void transactionalProducersAreRefused() {
+    void aTransactionalProducerIsServedByItsTransactionCoordinator() {
         InitProducerIdResponseData response = Requests.done(init(idempotent().setTransactionalId("tx-1")));
-        assertThat(Errors.forCode(response.errorCode())).isEqualTo(Errors.TRANSACTIONAL_ID_AUTHORIZATION_FAILED);
+        assertThat(Errors.forCode(response.errorCode())).isEqualTo(Errors.NOT_COORDINATOR);
         assertThat(response.producerId()).isEqualTo(-1);
         assertThat(response.producerEpoch()).isEqualTo((short) -1);
         assertThat(allocations).hasValue(0);

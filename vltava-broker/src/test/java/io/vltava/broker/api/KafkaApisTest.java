@@ -4,12 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.vltava.broker.producer.ProducerIdManager;
+import io.vltava.common.time.Time;
+import io.vltava.coordinator.txn.TransactionCoordinator;
+import io.vltava.coordinator.txn.TransactionCoordinatorConfig;
 import io.vltava.metadata.controller.ProducerIdBlock;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import org.apache.kafka.common.message.ApiVersionsResponseData;
 import org.apache.kafka.common.message.ApiVersionsResponseData.ApiVersion;
+import org.apache.kafka.common.message.ApiVersionsResponseData;
 import org.apache.kafka.common.message.InitProducerIdRequestData;
 import org.apache.kafka.common.message.InitProducerIdResponseData;
 import org.apache.kafka.common.protocol.ApiKeys;
@@ -21,7 +24,9 @@ import org.junit.jupiter.api.Test;
 class KafkaApisTest {
 
     private static InitProducerIdHandler initProducerId() {
-        return new InitProducerIdHandler(new ProducerIdManager(() -> CompletableFuture.completedFuture(new ProducerIdBlock(0, 10))));
+        ProducerIdManager producerIds = new ProducerIdManager(() -> CompletableFuture.completedFuture(new ProducerIdBlock(0, 10)));
+        return new InitProducerIdHandler(producerIds, new TransactionCoordinator(TransactionCoordinatorConfig.defaults(), 1, Time.SYSTEM, null,
+                producerIds::nextProducerId));
     }
 
     @Test
