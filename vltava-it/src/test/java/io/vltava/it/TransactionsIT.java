@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 import io.vltava.testing.EmbeddedBroker;
 import io.vltava.testing.KafkaClients;
 import io.vltava.testing.RawKafkaClient;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,6 +15,7 @@ import java.util.Map;
 import java.util.Properties;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TransactionDescription;
 import org.apache.kafka.clients.admin.TransactionListing;
 import org.apache.kafka.clients.admin.TransactionState;
@@ -26,27 +28,32 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.compress.Compression;
 import org.apache.kafka.common.errors.InvalidProducerEpochException;
 import org.apache.kafka.common.errors.ProducerFencedException;
-import org.apache.kafka.common.message.AddPartitionsToTxnRequestData;
 import org.apache.kafka.common.message.AddPartitionsToTxnRequestData.AddPartitionsToTxnTopic;
 import org.apache.kafka.common.message.AddPartitionsToTxnRequestData.AddPartitionsToTxnTopicCollection;
 import org.apache.kafka.common.message.AddPartitionsToTxnRequestData.AddPartitionsToTxnTransaction;
 import org.apache.kafka.common.message.AddPartitionsToTxnRequestData.AddPartitionsToTxnTransactionCollection;
+import org.apache.kafka.common.message.AddPartitionsToTxnRequestData;
 import org.apache.kafka.common.message.EndTxnRequestData;
 import org.apache.kafka.common.message.FindCoordinatorRequestData;
 import org.apache.kafka.common.message.InitProducerIdRequestData;
 import org.apache.kafka.common.message.InitProducerIdResponseData;
+import org.apache.kafka.common.message.ProduceRequestData;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.ApiMessage;
 import org.apache.kafka.common.protocol.ByteBufferAccessor;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.protocol.MessageUtil;
+import org.apache.kafka.common.record.internal.MemoryRecords;
+import org.apache.kafka.common.record.internal.SimpleRecord;
 import org.apache.kafka.common.requests.AbstractRequest;
 import org.apache.kafka.common.requests.AddPartitionsToTxnResponse;
 import org.apache.kafka.common.requests.EndTxnResponse;
 import org.apache.kafka.common.requests.FindCoordinatorResponse;
 import org.apache.kafka.common.requests.InitProducerIdResponse;
+import org.apache.kafka.common.requests.ProduceResponse;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -132,6 +139,13 @@ class TransactionsIT {
                             .setProducerId(-1).setProducerEpoch((short) -1)))).data();
             assertThat(Errors.forCode(tooLong.errorCode())).isEqualTo(Errors.INVALID_TRANSACTION_TIMEOUT);
 
+            assertThat(produceTransactional(client, producerId, epoch, 0)).as("a partition not added to the transaction")
+                    .isEqualTo(Errors.INVALID_TXN_STATE);
+            try (Admin admin = KafkaClients.admin(broker.bootstrapServers())) {
+                TopicPartition rawTxn = new TopicPartition("raw-txn", 0);
+                assertThat(admin.listOffsets(Map.of(rawTxn, OffsetSpec.latest())).partitionResult(rawTxn).get().offset()).isZero();
+            }
+
             Map<TopicPartition, Errors> unknown = addPartitions(client, producerId, epoch, false, new TopicPartition("raw-txn", 0),
                     new TopicPartition("no-such-topic", 0));
             assertThat(unknown).containsEntry(new TopicPartition("no-such-topic", 0), Errors.UNKNOWN_TOPIC_OR_PARTITION)
@@ -142,6 +156,7 @@ class TransactionsIT {
                     .containsEntry(new TopicPartition("raw-txn", 0), Errors.NONE);
             assertThat(addPartitions(client, producerId, epoch, true, new TopicPartition("raw-txn", 0)))
                     .containsEntry(new TopicPartition("raw-txn", 0), Errors.NONE);
+            assertThat(produceTransactional(client, producerId, epoch, 0)).isEqualTo(Errors.NONE);
             assertThat(addPartitions(client, producerId, (short) (epoch + 5), false, new TopicPartition("raw-txn", 0)))
                     .containsEntry(new TopicPartition("raw-txn", 0), Errors.PRODUCER_FENCED);
             assertThat(addPartitions(client, producerId + 1, epoch, false, new TopicPartition("raw-txn", 0)))
@@ -153,8 +168,10 @@ class TransactionsIT {
             EndTxnResponse aborted = (EndTxnResponse) client.send(request(ApiKeys.END_TXN, (short) 4, new EndTxnRequestData().setTransactionalId("raw")
                     .setProducerId(producerId).setProducerEpoch(epoch).setCommitted(false)));
             assertThat(aborted.error()).isEqualTo(Errors.NONE);
-            EndTxnResponse commitAfterAbort = (EndTxnResponse) client.send(request(ApiKeys.END_TXN, (short) 4, new EndTxnRequestData()
-                    .setTransactionalId("raw").setProducerId(producerId).setProducerEpoch(epoch).setCommitted(true)));
+            // CONCURRENT_TRANSACTIONS (retried by producers) while the abort's marker is still being written.
+            EndTxnResponse commitAfterAbort = await().atMost(Duration.ofSeconds(30)).until(() -> (EndTxnResponse) client.send(request(ApiKeys.END_TXN,
+                    (short) 4, new EndTxnRequestData().setTransactionalId("raw").setProducerId(producerId).setProducerEpoch(epoch).setCommitted(true))),
+                    response -> response.error() != Errors.CONCURRENT_TRANSACTIONS);
             assertThat(commitAfterAbort.error()).isEqualTo(Errors.INVALID_TXN_STATE);
         }
     }
@@ -299,6 +316,17 @@ class TransactionsIT {
         AddPartitionsToTxnResponse response = (AddPartitionsToTxnResponse) client.send(request(ApiKeys.ADD_PARTITIONS_TO_TXN, (short) 5,
                 new AddPartitionsToTxnRequestData().setTransactions(transactions)));
         return response.errors().get("raw");
+    }
+
+    /** Produces one transactional record of producer "raw" to partition 0 of "raw-txn". */
+    private static Errors produceTransactional(RawKafkaClient client, long producerId, short epoch, int sequence) {
+        ProduceRequestData.TopicProduceDataCollection topics = new ProduceRequestData.TopicProduceDataCollection();
+        topics.add(new ProduceRequestData.TopicProduceData().setName("raw-txn").setPartitionData(List.of(new ProduceRequestData.PartitionProduceData()
+                .setIndex(0).setRecords(MemoryRecords.withTransactionalRecords(Compression.NONE, producerId, epoch, sequence,
+                        new SimpleRecord("k".getBytes(StandardCharsets.UTF_8), "v".getBytes(StandardCharsets.UTF_8)))))));
+        ProduceResponse response = (ProduceResponse) client.send(request(ApiKeys.PRODUCE, (short) 11,
+                new ProduceRequestData().setTransactionalId("raw").setAcks((short) -1).setTimeoutMs(30_000).setTopicData(topics)));
+        return Errors.forCode(response.data().responses().iterator().next().partitionResponses().get(0).errorCode());
     }
 
     private static AbstractRequest request(ApiKeys api, short version, ApiMessage data) {

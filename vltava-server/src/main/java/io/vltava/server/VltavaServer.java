@@ -28,6 +28,7 @@ import io.vltava.broker.group.GroupApis;
 import io.vltava.broker.group.MetadataGroupTopics;
 import io.vltava.broker.partition.ReplicaManager;
 import io.vltava.broker.producer.ProducerIdManager;
+import io.vltava.broker.txn.CoordinatorTransactionVerifier;
 import io.vltava.broker.txn.PartitionMarkerWriter;
 import io.vltava.broker.txn.TransactionApis;
 import io.vltava.common.config.BrokerConfig;
@@ -145,7 +146,7 @@ public final class VltavaServer implements AutoCloseable {
         ConfigDescriber describer = new ConfigDescriber(topicConfigs);
         List<ApiHandler<?>> handlers = new ArrayList<>(List.of(
                 new MetadataHandler(config.nodeId(), clusterId, image, controller, config.getBoolean(BrokerConfigs.AUTO_CREATE_TOPICS_ENABLE)),
-                new ProduceHandler(replicaManager, image, time),
+                new ProduceHandler(replicaManager, image, new CoordinatorTransactionVerifier(transactionCoordinator), time),
                 new FetchHandler(replicaManager, image, new FetchSessionCache(config.getInt(BrokerConfigs.MAX_INCREMENTAL_FETCH_SESSION_CACHE_SLOTS), time),
                         config.getInt(BrokerConfigs.FETCH_MAX_BYTES)),
                 new ListOffsetsHandler(replicaManager, image),

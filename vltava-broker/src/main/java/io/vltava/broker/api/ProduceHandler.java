@@ -2,6 +2,7 @@ package io.vltava.broker.api;
 
 import io.vltava.broker.partition.Partition;
 import io.vltava.broker.partition.ReplicaManager;
+import io.vltava.broker.producer.TransactionVerifier;
 import io.vltava.common.time.Time;
 import io.vltava.common.topic.TopicNames;
 import io.vltava.common.topic.TopicPartition;
@@ -13,6 +14,7 @@ import io.vltava.protocol.records.BatchValidationException;
 import io.vltava.protocol.records.ProducedBatchValidator;
 import io.vltava.storage.log.LogAppendException;
 import io.vltava.storage.log.LogAppendInfo;
+import io.vltava.storage.record.BatchHeader;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
@@ -37,8 +39,14 @@ import org.apache.kafka.common.requests.ProduceRequest;
  * once the append is as durable as the topic's flush policy requires. Partitions fail independently.
  * With {@code acks=0} nothing is sent back, and a failure closes the connection.
  *
+ * <p>A producer's first transactional batch on a partition waits for its transaction coordinator to
+ * confirm the partition is in its transaction; everything else is appended at once.
+ *
  * <p>Threading: runs on the producer's event loop; every append happens before {@link #handle}
- * returns (so pipelined requests take effect in order); the response may complete on the flusher.
+ * returns (so pipelined requests take effect in order), except a transaction's first batch on a
+ * partition: it is appended on its transaction coordinator's thread, and so are the producer's
+ * batches to that partition that arrive before it is in the log, in the order they arrived (one
+ * transactional id is served by one thread); the response may complete on the flusher.
  */
 public final class ProduceHandler implements ApiHandler<ProduceRequest> {
 
@@ -47,11 +55,13 @@ public final class ProduceHandler implements ApiHandler<ProduceRequest> {
 
     private final ReplicaManager replicaManager;
     private final Supplier<MetadataImage> image;
+    private final TransactionVerifier verifier;
     private final Time time;
 
-    public ProduceHandler(ReplicaManager replicaManager, Supplier<MetadataImage> image, Time time) {
+    public ProduceHandler(ReplicaManager replicaManager, Supplier<MetadataImage> image, TransactionVerifier verifier, Time time) {
         this.replicaManager = replicaManager;
         this.image = image;
+        this.verifier = verifier;
         this.time = time;
     }
 
@@ -114,6 +124,56 @@ public final class ProduceHandler implements ApiHandler<ProduceRequest> {
                 return fail(result, Errors.INVALID_TOPIC_EXCEPTION, "Cannot append to internal topic " + topic);
             }
             ByteBuffer batch = ProducedBatchValidator.validate(request.version(), data.records(), partition.settings().writeRules(), now);
+            String transactionalId = request.data().transactionalId();
+            if (transactionalId != null && BatchHeader.isTransactional(batch, 0)
+                    && !partition.log().hasOngoingTransaction(BatchHeader.producerId(batch, 0))) {
+                pending.add(appendOnceVerified(transactionalId, partition, batch, acks, result));
+                return Errors.NONE;
+            }
+            return append(partition, batch, acks, result, pending);
+        } catch (BatchValidationException e) {
+            result.setErrorCode(e.error().code()).setErrorMessage(e.getMessage());
+            if (!e.recordErrors().isEmpty()) {
+                result.setLogStartOffset(partition.log().logStartOffset());
+                for (BatchValidationException.RecordError recordError : e.recordErrors()) {
+                    result.recordErrors().add(new BatchIndexAndErrorMessage().setBatchIndex(recordError.batchIndex())
+                            .setBatchIndexErrorMessage(recordError.message()));
+                }
+            }
+            return e.error();
+        } catch (ApiException e) {
+            return fail(result, Errors.forException(e), e.getMessage());
+        } catch (RuntimeException e) {
+            // Unexpected (an I/O error, a bug): this partition fails, the others keep their answers.
+            result.setBaseOffset(-1).setLogAppendTimeMs(-1).setLogStartOffset(-1);
+            return fail(result, PartitionFailures.toKafka("Produce", topic, data.index(), e), e.getMessage());
+        }
+    }
+
+    /**
+     * Appends a producer's first transactional batch to a partition once its transaction coordinator
+     * confirms the partition was added to the transaction (KIP-890's verification); a batch it does not
+     * confirm is refused, so no transaction can be left open on a partition its coordinator does not know.
+     * The append then happens on the coordinator's thread, after this handler returned.
+     */
+    private CompletableFuture<?> appendOnceVerified(String transactionalId, Partition partition, ByteBuffer batch, short acks,
+                                                    PartitionProduceResponse result) {
+        return verifier.verify(transactionalId, BatchHeader.producerId(batch, 0), BatchHeader.producerEpoch(batch, 0), partition.topicPartition())
+                .thenCompose(error -> {
+                    if (error != Errors.NONE) {
+                        fail(result, error, "Partition " + partition.topicPartition() + " is not in the transaction of " + transactionalId);
+                        return CompletableFuture.completedFuture(null);
+                    }
+                    List<CompletableFuture<?>> durable = new ArrayList<>();
+                    append(partition, batch, acks, result, durable);
+                    return durable.isEmpty() ? CompletableFuture.completedFuture(null) : durable.get(0);
+                });
+    }
+
+    /** Appends a validated batch as the leader and records the outcome; a flush still to come joins {@code pending}. */
+    private static Errors append(Partition partition, ByteBuffer batch, short acks, PartitionProduceResponse result,
+                                 List<CompletableFuture<?>> pending) {
+        try {
             LogAppendInfo info = partition.appendRecordsToLeader(batch, acks);
             result.setBaseOffset(info.firstOffset()).setLogAppendTimeMs(info.logAppendTime()).setLogStartOffset(info.logStartOffset());
             if (!info.durable().isDone() || info.durable().isCompletedExceptionally()) {
@@ -126,16 +186,6 @@ public final class ProduceHandler implements ApiHandler<ProduceRequest> {
                 }));
             }
             return Errors.NONE;
-        } catch (BatchValidationException e) {
-            result.setErrorCode(e.error().code()).setErrorMessage(e.getMessage());
-            if (!e.recordErrors().isEmpty()) {
-                result.setLogStartOffset(partition.log().logStartOffset());
-                for (BatchValidationException.RecordError recordError : e.recordErrors()) {
-                    result.recordErrors().add(new BatchIndexAndErrorMessage().setBatchIndex(recordError.batchIndex())
-                            .setBatchIndexErrorMessage(recordError.message()));
-                }
-            }
-            return e.error();
         } catch (LogAppendException e) {
             return fail(result, StorageErrors.toKafka(e.error()), e.getMessage());
         } catch (ApiException e) {
@@ -143,7 +193,8 @@ public final class ProduceHandler implements ApiHandler<ProduceRequest> {
         } catch (RuntimeException e) {
             // Unexpected (an I/O error, a bug): this partition fails, the others keep their answers.
             result.setBaseOffset(-1).setLogAppendTimeMs(-1).setLogStartOffset(-1);
-            return fail(result, PartitionFailures.toKafka("Produce", topic, data.index(), e), e.getMessage());
+            TopicPartition tp = partition.topicPartition();
+            return fail(result, PartitionFailures.toKafka("Produce", tp.topic(), tp.partition(), e), e.getMessage());
         }
     }
 

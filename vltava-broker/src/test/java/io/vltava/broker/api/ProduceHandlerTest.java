@@ -52,7 +52,8 @@ class ProduceHandlerTest {
         broker.registerLocalBroker();
         UUID id = broker.createTopic("orders", 2);
         ordersId = new Uuid(id.getMostSignificantBits(), id.getLeastSignificantBits());
-        handler = new ProduceHandler(broker.replicaManager(), broker::image, broker.time());
+        handler = new ProduceHandler(broker.replicaManager(), broker::image, (transactionalId, producerId, epoch, tp) -> CompletableFuture.completedFuture(Errors.NONE),
+                broker.time());
         eventLoop = new ScheduledThreadPoolExecutor(1);
     }
 

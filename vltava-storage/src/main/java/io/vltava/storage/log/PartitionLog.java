@@ -243,6 +243,16 @@ public final class PartitionLog {
         return lastStableOffsetMetadata().offset();
     }
 
+    /** Whether the producer has a transaction open on this partition. */
+    public boolean hasOngoingTransaction(long producerId) {
+        lock.lock();
+        try {
+            return producers.hasOngoingTransaction(producerId);
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** The last stable offset and where it lies in the log. */
     public LogOffsetMetadata lastStableOffsetMetadata() {
         return lastStableOffsetMetadata(highWatermark);

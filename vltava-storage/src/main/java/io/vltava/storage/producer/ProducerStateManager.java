@@ -209,6 +209,12 @@ public final class ProducerStateManager {
         return ongoing.isEmpty() ? -1L : ongoing.firstKey();
     }
 
+    /** Whether the producer has a transaction open on this partition. */
+    public boolean hasOngoingTransaction(long producerId) {
+        ProducerStateEntry entry = producers.get(producerId);
+        return entry != null && entry.currentTxnFirstOffset() != ProducerStateEntry.NO_TRANSACTION;
+    }
+
     /** The ongoing transactions, first offset to producer id, in offset order. */
     public Map<Long, Long> ongoingTransactions() {
         return new TreeMap<>(ongoing);
