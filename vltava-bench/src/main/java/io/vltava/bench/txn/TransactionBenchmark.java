@@ -61,7 +61,7 @@ public final class TransactionBenchmark {
         TransactionRun run = new TransactionRun(bootstrap);
         Duration warmup = Duration.ofSeconds(flags.positiveInt("warmup-seconds"));
         run.smallTransactions("txn-small", 1, warmup);
-        run.throughput("txn-idempotent", warmup, Long.MAX_VALUE, Duration.ofMillis(flags.positiveInt("commit-interval-ms")));
+        run.throughput("txn-idempotent", warmup, Long.MAX_VALUE, null);
         for (int records : List.of(1, 10)) {
             out.println(broker + ": transactions of " + records + " record(s) ...");
             TransactionRun.SmallResult result = run.smallTransactions("txn-small", records, duration);
