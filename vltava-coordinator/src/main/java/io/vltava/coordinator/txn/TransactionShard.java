@@ -254,9 +254,9 @@ public final class TransactionShard implements CoordinatorShard {
     public Map<TopicPartition, Errors> verifyPartitions(String transactionalId, long producerId, short producerEpoch,
                                                         Collection<TopicPartition> partitions) {
         TransactionMetadata txn = checkProducer(transactionalId, producerId, producerEpoch);
-        if (txn.pendingWrite || txn.state.isPrepare()) {
-            throw concurrent(txn);
-        }
+        // A write still pending (other partitions being added) does not matter: a partition is only ever
+        // produced to once its own addition was answered, so membership alone decides. Answering
+        // CONCURRENT_TRANSACTIONS here would refuse one batch and accept the next, a sequence gap.
         Map<TopicPartition, Errors> errors = new LinkedHashMap<>();
         for (TopicPartition partition : partitions) {
             boolean added = txn.state == TransactionState.ONGOING && txn.partitions.contains(partition);

@@ -311,6 +311,17 @@ class TransactionShardTest {
     }
 
     @Test
+    void anAddedPartitionIsVerifiedWhileAnotherIsBeingAdded() {
+        InitProducerIdResponseData producer = init();
+        shard.addPartitions(TXN, producer.producerId(), producer.producerEpoch(), List.of(A0)).join();
+        context.holdAppends();
+        shard.addPartitions(TXN, producer.producerId(), producer.producerEpoch(), List.of(B1));
+
+        assertThat(shard.verifyPartitions(TXN, producer.producerId(), producer.producerEpoch(), List.of(A0))).containsEntry(A0, Errors.NONE);
+        context.completeHeld();
+    }
+
+    @Test
     void describeAndListShowTheTransactions() {
         InitProducerIdResponseData producer = init();
         shard.addPartitions(TXN, producer.producerId(), producer.producerEpoch(), List.of(A0)).join();
