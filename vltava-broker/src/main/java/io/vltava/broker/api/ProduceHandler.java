@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 import org.apache.kafka.common.errors.ApiException;
 import org.apache.kafka.common.message.ProduceRequestData;
@@ -44,9 +45,9 @@ import org.apache.kafka.common.requests.ProduceRequest;
  *
  * <p>Threading: runs on the producer's event loop; every append happens before {@link #handle}
  * returns (so pipelined requests take effect in order), except a transaction's first batch on a
- * partition: it is appended on its transaction coordinator's thread, and so are the producer's
- * batches to that partition that arrive before it is in the log, in the order they arrived (one
- * transactional id is served by one thread); the response may complete on the flusher.
+ * partition: it is appended on its transaction coordinator's thread, and so is every batch of that
+ * producer to that partition that arrives while one is still waiting there, in the order they arrived
+ * (one transactional id is served by one thread); the response may complete on the flusher.
  */
 public final class ProduceHandler implements ApiHandler<ProduceRequest> {
 
@@ -56,6 +57,8 @@ public final class ProduceHandler implements ApiHandler<ProduceRequest> {
     private final ReplicaManager replicaManager;
     private final Supplier<MetadataImage> image;
     private final TransactionVerifier verifier;
+    /** Batches waiting for verification, by producer and partition; a batch of theirs that arrives meanwhile waits too. */
+    private final ConcurrentHashMap<VerificationKey, Integer> verifying = new ConcurrentHashMap<>();
     private final Time time;
 
     public ProduceHandler(ReplicaManager replicaManager, Supplier<MetadataImage> image, TransactionVerifier verifier, Time time) {
@@ -125,10 +128,12 @@ public final class ProduceHandler implements ApiHandler<ProduceRequest> {
             }
             ByteBuffer batch = ProducedBatchValidator.validate(request.version(), data.records(), partition.settings().writeRules(), now);
             String transactionalId = request.data().transactionalId();
-            if (transactionalId != null && BatchHeader.isTransactional(batch, 0)
-                    && !partition.log().hasOngoingTransaction(BatchHeader.producerId(batch, 0))) {
-                pending.add(appendOnceVerified(transactionalId, partition, batch, acks, result));
-                return Errors.NONE;
+            if (transactionalId != null && BatchHeader.isTransactional(batch, 0)) {
+                VerificationKey key = new VerificationKey(BatchHeader.producerId(batch, 0), partition.topicPartition());
+                if (verifying.containsKey(key) || !partition.log().hasOngoingTransaction(key.producerId())) {
+                    pending.add(appendOnceVerified(transactionalId, key, partition, batch, acks, result));
+                    return Errors.NONE;
+                }
             }
             return append(partition, batch, acks, result, pending);
         } catch (BatchValidationException e) {
@@ -156,18 +161,28 @@ public final class ProduceHandler implements ApiHandler<ProduceRequest> {
      * confirm is refused, so no transaction can be left open on a partition its coordinator does not know.
      * The append then happens on the coordinator's thread, after this handler returned.
      */
-    private CompletableFuture<?> appendOnceVerified(String transactionalId, Partition partition, ByteBuffer batch, short acks,
-                                                    PartitionProduceResponse result) {
-        return verifier.verify(transactionalId, BatchHeader.producerId(batch, 0), BatchHeader.producerEpoch(batch, 0), partition.topicPartition())
+    private CompletableFuture<?> appendOnceVerified(String transactionalId, VerificationKey key, Partition partition, ByteBuffer batch,
+                                                    short acks, PartitionProduceResponse result) {
+        verifying.merge(key, 1, Integer::sum);
+        return verifier.verify(transactionalId, key.producerId(), BatchHeader.producerEpoch(batch, 0), partition.topicPartition())
+                .handle((verdict, failure) -> failure == null ? verdict : Errors.NOT_ENOUGH_REPLICAS)
                 .thenCompose(error -> {
-                    if (error != Errors.NONE) {
-                        fail(result, error, "Partition " + partition.topicPartition() + " is not in the transaction of " + transactionalId);
-                        return CompletableFuture.completedFuture(null);
+                    try {
+                        if (error != Errors.NONE) {
+                            fail(result, error, "Partition " + partition.topicPartition() + " is not in the transaction of " + transactionalId);
+                            return CompletableFuture.completedFuture(null);
+                        }
+                        List<CompletableFuture<?>> durable = new ArrayList<>();
+                        append(partition, batch, acks, result, durable);
+                        return durable.isEmpty() ? CompletableFuture.completedFuture(null) : durable.get(0);
+                    } finally {
+                        verifying.computeIfPresent(key, (ignored, count) -> count == 1 ? null : count - 1);
                     }
-                    List<CompletableFuture<?>> durable = new ArrayList<>();
-                    append(partition, batch, acks, result, durable);
-                    return durable.isEmpty() ? CompletableFuture.completedFuture(null) : durable.get(0);
                 });
+    }
+
+    /** A producer's batches to one partition, while some wait for verification: later ones must queue behind them. */
+    private record VerificationKey(long producerId, TopicPartition partition) {
     }
 
     /** Appends a validated batch as the leader and records the outcome; a flush still to come joins {@code pending}. */
