@@ -11,6 +11,7 @@ import io.vltava.metadata.record.TopicRecord;
 import io.vltava.network.CloseConnectionException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -43,6 +44,9 @@ class ProduceHandlerTest {
 
     private LocalBroker broker;
     private ProduceHandler handler;
+    /** Every verification asked for, in order; answered NONE at once unless held. */
+    private final List<CompletableFuture<Errors>> verifications = new ArrayList<>();
+    private boolean holdVerifications;
     private ScheduledThreadPoolExecutor eventLoop;
     private Uuid ordersId;
 
@@ -52,8 +56,14 @@ class ProduceHandlerTest {
         broker.registerLocalBroker();
         UUID id = broker.createTopic("orders", 2);
         ordersId = new Uuid(id.getMostSignificantBits(), id.getLeastSignificantBits());
-        handler = new ProduceHandler(broker.replicaManager(), broker::image, (transactionalId, producerId, epoch, tp) -> CompletableFuture.completedFuture(Errors.NONE),
-                broker.time());
+        handler = new ProduceHandler(broker.replicaManager(), broker::image, (transactionalId, producerId, epoch, tp) -> {
+            CompletableFuture<Errors> verdict = new CompletableFuture<>();
+            verifications.add(verdict);
+            if (!holdVerifications) {
+                verdict.complete(Errors.NONE);
+            }
+            return verdict;
+        }, broker.time());
         eventLoop = new ScheduledThreadPoolExecutor(1);
     }
 
@@ -319,5 +329,44 @@ class ProduceHandlerTest {
         assertThat(error(result)).isEqualTo(Errors.NONE);
         assertThat(result.baseOffset()).isZero();
         assertThat(broker.partition("orders", 0).log().recoveryPoint()).isEqualTo(2);
+    }
+
+    @Test
+    void aTransactionsBatchesAreAppendedInOrderWhileEarlierOnesWaitForVerification() {
+        holdVerifications = true;
+        CompletableFuture<ApiMessage> first = send(11, "txn", transactional(0).setTransactionalId("tx"));
+        CompletableFuture<ApiMessage> second = send(11, "txn", transactional(3).setTransactionalId("tx"));
+        verifications.get(0).complete(Errors.NONE);
+        assertThat(logEnd("orders", 0)).as("the first batch is in: the transaction is open here").isEqualTo(3);
+
+        CompletableFuture<ApiMessage> third = send(11, "txn", transactional(6).setTransactionalId("tx"));
+        assertThat(logEnd("orders", 0)).as("the third waits behind the second").isEqualTo(3);
+        verifications.get(1).complete(Errors.NONE);
+        verifications.get(2).complete(Errors.NONE);
+
+        for (CompletableFuture<ApiMessage> response : List.of(first, second, third)) {
+            assertThat(error(only((ProduceResponseData) Requests.done(response)))).isEqualTo(Errors.NONE);
+        }
+        assertThat(logEnd("orders", 0)).isEqualTo(9);
+    }
+
+    @Test
+    void aTransactionalBatchItsCoordinatorDoesNotConfirmIsNotStored() {
+        holdVerifications = true;
+        CompletableFuture<ApiMessage> refused = send(11, "txn", transactional(0).setTransactionalId("tx"));
+        verifications.get(0).complete(Errors.INVALID_TXN_STATE);
+
+        assertThat(error(only((ProduceResponseData) Requests.done(refused)))).isEqualTo(Errors.INVALID_TXN_STATE);
+        assertThat(logEnd("orders", 0)).isZero();
+    }
+
+    /** Three transactional records of producer 77 to partition 0 of "orders", from {@code baseSequence}. */
+    private ProduceRequestData transactional(int baseSequence) {
+        SimpleRecord[] records = new SimpleRecord[3];
+        for (int i = 0; i < records.length; i++) {
+            records[i] = new SimpleRecord(broker.time().milliseconds(), null, ("value" + i).getBytes());
+        }
+        return request((short) -1, "orders", ordersId, 0, MemoryRecords.withTransactionalRecords(Compression.NONE, 77L, (short) 0, baseSequence,
+                records));
     }
 }
