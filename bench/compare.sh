@@ -19,22 +19,4 @@ for tool in jcmd jstat; do
     fi
 done
 
-echo "compare: building Vltava and the benchmarks ..." >&2
-(cd "$ROOT" && mvn -B -q -Dstyle.color=never -DskipTests -pl vltava-cli,vltava-bench -am package)
-echo "compare: fetching Apache Kafka's broker from Maven Central ..." >&2
-(cd "$ROOT/bench/kafka" && mvn -B -q -Dstyle.color=never package)
-
-CPUS=$(nproc)
-PIN_CLIENT=()
-BROKER_CPUS=none
-if [ "$CPUS" -ge 2 ] && command -v taskset >/dev/null 2>&1; then
-    BROKER_CPUS=$((CPUS - 1))
-    PIN_CLIENT=(taskset -c "0-$((CPUS - 2))")
-else
-    echo "compare: brokers and load generator share the CPUs (needs 2 or more CPUs and taskset)" >&2
-fi
-
-cd "$ROOT"
-# shellcheck disable=SC2086
-exec "${PIN_CLIENT[@]}" "$JAVA" $VLTAVA_JDK_OPTS -Xmx4g -cp vltava-bench/target/benchmarks.jar io.vltava.bench.compare.Compare \
-    --kafka-lib bench/kafka/target/lib --vltava-root "$ROOT" --broker-cpus "$BROKER_CPUS" "$@"
+exec "$ROOT/bench/lib/side-by-side.sh" io.vltava.bench.compare.Compare "$@"

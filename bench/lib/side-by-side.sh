@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Shared by bench/groups.sh and bench/transactions.sh: builds Vltava and the benchmarks, fetches Apache
+# Shared by bench/compare.sh, bench/groups.sh and bench/transactions.sh: builds Vltava and the benchmarks, fetches Apache
 # Kafka 4.4's broker from Maven Central (into bench/kafka/target/lib), and runs the benchmark class given
 # as the first argument against both brokers, one after the other, with the remaining arguments.
 # On a machine with 2 or more CPUs the brokers run on the last CPU and the clients on the others.
@@ -25,9 +25,11 @@ BROKER_CPUS=none
 if [ "$CPUS" -ge 2 ] && command -v taskset >/dev/null 2>&1; then
     BROKER_CPUS=$((CPUS - 1))
     PIN_CLIENT=(taskset -c "0-$((CPUS - 2))")
+else
+    echo "$NAME: brokers and clients share the CPUs (needs 2 or more CPUs and taskset)" >&2
 fi
 
 cd "$ROOT"
 # shellcheck disable=SC2086
-exec "${PIN_CLIENT[@]}" "$JAVA" $VLTAVA_JDK_OPTS -Xmx2g -cp vltava-bench/target/benchmarks.jar "$MAIN_CLASS" \
+exec "${PIN_CLIENT[@]}" "$JAVA" $VLTAVA_JDK_OPTS -Xmx4g -cp vltava-bench/target/benchmarks.jar "$MAIN_CLASS" \
     --kafka-lib bench/kafka/target/lib --vltava-root "$ROOT" --broker-cpus "$BROKER_CPUS" "$@"

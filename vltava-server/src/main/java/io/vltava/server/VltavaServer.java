@@ -119,11 +119,11 @@ public final class VltavaServer implements AutoCloseable {
             applier.addPublisher(replicaManager);
             groupCoordinator = new GroupCoordinator(groupCoordinatorConfig(), config.getInt(BrokerConfigs.GROUP_COORDINATOR_THREADS), time,
                     new MetadataGroupTopics(applier::image));
-            applier.addPublisher(new CoordinatorPublisher(TopicNames.CONSUMER_OFFSETS, config.nodeId(), replicaManager, groupCoordinator, time));
+            applier.addPublisher(new CoordinatorPublisher(TopicNames.CONSUMER_OFFSETS, config.nodeId(), replicaManager, groupCoordinator.partitions(), time));
             producerIds = new ProducerIdManager(() -> controller.allocateProducerIds(config.nodeId()));
             transactionCoordinator = new TransactionCoordinator(transactionCoordinatorConfig(), TRANSACTION_COORDINATOR_THREADS, time,
                     new PartitionMarkerWriter(replicaManager, applier::image, () -> groupCoordinator), producerIds::nextProducerId);
-            applier.addPublisher(new CoordinatorPublisher(TopicNames.TRANSACTION_STATE, config.nodeId(), replicaManager, transactionCoordinator, time));
+            applier.addPublisher(new CoordinatorPublisher(TopicNames.TRANSACTION_STATE, config.nodeId(), replicaManager, transactionCoordinator.partitions(), time));
             controller = new QuorumController(new ControllerConfig(config.getInt(BrokerConfigs.NUM_PARTITIONS),
                     (short) config.getInt(BrokerConfigs.DEFAULT_REPLICATION_FACTOR), config.getBoolean(BrokerConfigs.DELETE_TOPIC_ENABLE),
                     OPERATION_TIMEOUT_MS), metadataLog);

@@ -1,7 +1,6 @@
 package io.vltava.coordinator.group;
 
 import io.vltava.common.time.Time;
-import io.vltava.coordinator.runtime.CoordinatorLog;
 import io.vltava.coordinator.runtime.CoordinatorRuntime;
 import io.vltava.coordinator.runtime.PartitionedCoordinator;
 import java.util.ArrayList;
@@ -32,7 +31,6 @@ import org.apache.kafka.common.message.SyncGroupRequestData;
 import org.apache.kafka.common.message.SyncGroupResponseData;
 import org.apache.kafka.common.message.TxnOffsetCommitRequestData;
 import org.apache.kafka.common.message.TxnOffsetCommitResponseData;
-import org.apache.kafka.common.utils.Utils;
 
 /**
  * The group coordinator: each group belongs to the partition of __consumer_offsets its id hashes to,
@@ -42,7 +40,7 @@ import org.apache.kafka.common.utils.Utils;
  *
  * <p>Threading: any thread; each call runs on its shard's thread and completes there.
  */
-public final class GroupCoordinator implements PartitionedCoordinator, AutoCloseable {
+public final class GroupCoordinator implements AutoCloseable {
 
     private final GroupCoordinatorConfig config;
     private final CoordinatorRuntime<GroupShard> runtime;
@@ -58,19 +56,12 @@ public final class GroupCoordinator implements PartitionedCoordinator, AutoClose
 
     /** The partition of __consumer_offsets that owns {@code groupId}, as Kafka computes it. */
     public int partitionFor(String groupId) {
-        return Utils.abs(groupId.hashCode()) % config.offsetsTopicPartitions();
+        return CoordinatorRuntime.partitionFor(groupId, config.offsetsTopicPartitions());
     }
 
-    /** This broker became the leader of {@code partition} of __consumer_offsets in {@code leaderEpoch}. */
-    @Override
-    public void onElection(int partition, int leaderEpoch, CoordinatorLog log) {
-        runtime.load(partition, leaderEpoch, log);
-    }
-
-    /** This broker no longer leads {@code partition} of __consumer_offsets. */
-    @Override
-    public void onResignation(int partition) {
-        runtime.unload(partition);
+    /** Where the broker reports which partitions of the coordinator's topic it leads. */
+    public PartitionedCoordinator partitions() {
+        return runtime;
     }
 
     public CompletableFuture<JoinGroupResponseData> joinGroup(GroupRequestContext request, JoinGroupRequestData data) {

@@ -12,15 +12,16 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.apache.kafka.common.errors.NotCoordinatorException;
+import org.apache.kafka.common.utils.Utils;
 
 /**
  * Runs the shards of one coordinator: one shard per partition of its internal topic that this broker
  * leads, each loaded from that partition's log and then fed operations and timers on one thread. A
  * few threads serve all shards (a shard always uses the same one), so a shard's state needs no locks.
  *
- * <p>Lifecycle of a shard: {@link #load} (its records are replayed on its thread, so operations sent
+ * <p>Lifecycle of a shard: {@link #onElection} (its records are replayed on its thread, so operations sent
  * meanwhile run once it is loaded; if the log cannot be read they fail with COORDINATOR_NOT_AVAILABLE),
- * active, then {@link #unload} (NOT_COORDINATOR). A failed write reloads the shard from its log, which
+ * active, then {@link #onResignation} (NOT_COORDINATOR). A failed write reloads the shard from its log, which
  * undoes whatever the write's operation changed in memory.
  *
  * <p>Threading: public methods may be called from any thread; operations run on the shard's thread
@@ -28,7 +29,7 @@ import org.apache.kafka.common.errors.NotCoordinatorException;
  *
  * @param <S> the coordinator's shard type
  */
-public final class CoordinatorRuntime<S extends CoordinatorShard> implements AutoCloseable {
+public final class CoordinatorRuntime<S extends CoordinatorShard> implements PartitionedCoordinator, AutoCloseable {
 
     private final String name;
     private final Time time;
@@ -66,7 +67,8 @@ public final class CoordinatorRuntime<S extends CoordinatorShard> implements Aut
      * Starts coordinating {@code partition} as its leader in {@code leaderEpoch}: its shard is built
      * from the log. Does nothing if that epoch's shard is already there; replaces an older one.
      */
-    public void load(int partition, int leaderEpoch, CoordinatorLog log) {
+    @Override
+    public void onElection(int partition, int leaderEpoch, CoordinatorLog log) {
         ShardRunner<S> previous = shards.get(partition);
         if (previous != null && previous.leaderEpoch() >= leaderEpoch) {
             return;
@@ -80,11 +82,17 @@ public final class CoordinatorRuntime<S extends CoordinatorShard> implements Aut
     }
 
     /** Stops coordinating {@code partition}; its pending operations end with NOT_COORDINATOR. */
-    public void unload(int partition) {
+    @Override
+    public void onResignation(int partition) {
         ShardRunner<S> removed = shards.remove(partition);
         if (removed != null) {
             removed.close();
         }
+    }
+
+    /** The partition of a coordinator's topic that owns {@code key} (a group or transactional id), as Kafka computes it. */
+    public static int partitionFor(String key, int partitionCount) {
+        return Utils.abs(key.hashCode()) % partitionCount;
     }
 
     /** The partitions with a shard here, loaded or loading. */
@@ -123,7 +131,7 @@ public final class CoordinatorRuntime<S extends CoordinatorShard> implements Aut
     @Override
     public void close() {
         for (Integer partition : partitions()) {
-            unload(partition);
+            onResignation(partition);
         }
         for (ScheduledExecutorService thread : threads) {
             thread.shutdown();

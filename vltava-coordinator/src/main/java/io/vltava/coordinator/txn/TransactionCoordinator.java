@@ -2,7 +2,6 @@ package io.vltava.coordinator.txn;
 
 import io.vltava.common.time.Time;
 import io.vltava.common.topic.TopicPartition;
-import io.vltava.coordinator.runtime.CoordinatorLog;
 import io.vltava.coordinator.runtime.CoordinatorRuntime;
 import io.vltava.coordinator.runtime.PartitionedCoordinator;
 import java.util.Collection;
@@ -19,7 +18,6 @@ import org.apache.kafka.common.message.DescribeTransactionsResponseData;
 import org.apache.kafka.common.message.InitProducerIdResponseData;
 import org.apache.kafka.common.message.ListTransactionsResponseData;
 import org.apache.kafka.common.protocol.Errors;
-import org.apache.kafka.common.utils.Utils;
 
 /**
  * The transaction coordinator: each transactional id belongs to the partition of __transaction_state
@@ -29,7 +27,7 @@ import org.apache.kafka.common.utils.Utils;
  *
  * <p>Threading: any thread; each call runs on its shard's thread and completes there.
  */
-public final class TransactionCoordinator implements PartitionedCoordinator, AutoCloseable {
+public final class TransactionCoordinator implements AutoCloseable {
 
     private final TransactionCoordinatorConfig config;
     private final CoordinatorRuntime<TransactionShard> runtime;
@@ -52,17 +50,12 @@ public final class TransactionCoordinator implements PartitionedCoordinator, Aut
 
     /** The partition of __transaction_state that owns {@code transactionalId}, as Kafka computes it. */
     public int partitionFor(String transactionalId) {
-        return Utils.abs(transactionalId.hashCode()) % config.stateLogPartitions();
+        return CoordinatorRuntime.partitionFor(transactionalId, config.stateLogPartitions());
     }
 
-    @Override
-    public void onElection(int partition, int leaderEpoch, CoordinatorLog log) {
-        runtime.load(partition, leaderEpoch, log);
-    }
-
-    @Override
-    public void onResignation(int partition) {
-        runtime.unload(partition);
+    /** Where the broker reports which partitions of the coordinator's topic it leads. */
+    public PartitionedCoordinator partitions() {
+        return runtime;
     }
 
     /** InitProducerId with a transactional id; a new producer id is allocated only when the shard needs one. */

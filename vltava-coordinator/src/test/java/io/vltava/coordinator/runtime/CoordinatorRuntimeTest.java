@@ -95,7 +95,7 @@ class CoordinatorRuntimeTest {
     void aShardIsRebuiltFromItsLogAndThenServesOperations() {
         MemoryLog log = new MemoryLog();
         log.records.add(new CoordinatorRecord(new byte[] {1}, new byte[5]));
-        runtime.load(3, 0, log);
+        runtime.onElection(3, 0, log);
 
         await().atMost(Duration.ofSeconds(10)).until(() -> runtime.run(3, shard -> shard.add(0)).handle((count, failure) -> count).join() != null);
 
@@ -110,7 +110,7 @@ class CoordinatorRuntimeTest {
         MemoryLog log = new MemoryLog();
         log.records.add(new CoordinatorRecord(new byte[] {1}, new byte[2]));
         log.loadGate = new CountDownLatch(1);
-        runtime.load(1, 0, log);
+        runtime.onElection(1, 0, log);
         CompletableFuture<Integer> duringLoad = runtime.run(1, shard -> shard.add(1));
         assertThat(duringLoad).isNotDone();
         log.loadGate.countDown();
@@ -120,7 +120,7 @@ class CoordinatorRuntimeTest {
 
     @Test
     void aShardWhoseLogCannotBeReadIsUnavailable() {
-        runtime.load(1, 0, new MemoryLog() {
+        runtime.onElection(1, 0, new MemoryLog() {
             @Override
             public void readAll(Consumer<CoordinatorRecord> sink) {
                 throw new IllegalStateException("unreadable");
@@ -133,10 +133,10 @@ class CoordinatorRuntimeTest {
     @Test
     void anUnloadedShardAnswersNotCoordinatorAndLearnsOfIt() {
         MemoryLog log = new MemoryLog();
-        runtime.load(2, 0, log);
+        runtime.onElection(2, 0, log);
         CounterShard shard = runtime.run(2, loaded -> CompletableFuture.completedFuture(loaded)).join();
 
-        runtime.unload(2);
+        runtime.onResignation(2);
 
         assertThat(failureOf(runtime.run(2, loaded -> loaded.add(1)))).isInstanceOf(NotCoordinatorException.class);
         await().atMost(Duration.ofSeconds(10)).until(() -> shard.unloaded);
@@ -145,7 +145,7 @@ class CoordinatorRuntimeTest {
     @Test
     void aFailedWriteFailsItsOperationAndUndoesItsChangeByReloading() {
         MemoryLog log = new MemoryLog();
-        runtime.load(0, 0, log);
+        runtime.onElection(0, 0, log);
         assertThat(runtime.run(0, shard -> shard.add(4)).join()).isEqualTo(4);
 
         log.appendFailure = new IllegalStateException("no space");
@@ -158,20 +158,20 @@ class CoordinatorRuntimeTest {
     @Test
     void aNewerLeaderEpochReplacesTheShardAndAnOlderOneIsIgnored() {
         MemoryLog first = new MemoryLog();
-        runtime.load(0, 1, first);
+        runtime.onElection(0, 1, first);
         runtime.run(0, shard -> shard.add(1)).join();
 
-        runtime.load(0, 0, new MemoryLog());
+        runtime.onElection(0, 0, new MemoryLog());
         assertThat(runtime.run(0, shard -> shard.add(1)).join()).isEqualTo(2);
 
-        runtime.load(0, 2, first);
+        runtime.onElection(0, 2, first);
         assertThat(runtime.run(0, shard -> shard.add(1)).join()).isEqualTo(3);
     }
 
     @Test
     void timersRunOnTheShardThreadAndCanBeReplaced() throws Exception {
         MemoryLog log = new MemoryLog();
-        runtime.load(0, 0, log);
+        runtime.onElection(0, 0, log);
         List<String> fired = new CopyOnWriteArrayList<>();
         CountDownLatch done = new CountDownLatch(1);
         runtime.run(0, shard -> {
@@ -192,7 +192,7 @@ class CoordinatorRuntimeTest {
 
     @Test
     void workFinishedElsewhereComesBackToTheShardThreadButNotToAnUnloadedShard() throws Exception {
-        runtime.load(0, 7, new MemoryLog());
+        runtime.onElection(0, 7, new MemoryLog());
         List<String> ran = new CopyOnWriteArrayList<>();
         CountDownLatch done = new CountDownLatch(1);
         ShardContext context = runtime.run(0, shard -> CompletableFuture.completedFuture(shard.context)).join();
@@ -206,9 +206,9 @@ class CoordinatorRuntimeTest {
         done.await();
         assertThat(ran).containsExactly("test-coordinator-0");
 
-        runtime.unload(0);
+        runtime.onResignation(0);
         context.execute(() -> ran.add("after unload"));
-        runtime.load(0, 8, new MemoryLog());
+        runtime.onElection(0, 8, new MemoryLog());
         runtime.run(0, shard -> CompletableFuture.completedFuture(null)).join();
         assertThat(ran).containsExactly("test-coordinator-0");
     }
