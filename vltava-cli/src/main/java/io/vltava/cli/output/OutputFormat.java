@@ -1,0 +1,11 @@
+package io.vltava.cli.output;
+
+/** How a command prints its result: {@code --output table|json|yaml}. */
+public enum OutputFormat {
+    /** Aligned columns for people. */
+    TABLE,
+    /** One JSON document, for scripts and {@code jq}. */
+    JSON,
+    /** One YAML document. */
+    YAML
+}

@@ -1,0 +1,27 @@
+package io.vltava.cli.topic;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * {@code vltava topic}: creates, lists, describes, changes and deletes topics.
+ *
+ * <p>Threading: runs on the main thread.
+ */
+@Command(name = "topic", mixinStandardHelpOptions = true, description = "Create, list, describe, change and delete topics.",
+        subcommands = {TopicCreate.class, TopicList.class, TopicDescribe.class, TopicDelete.class, TopicAlterConfig.class,
+                TopicAddPartitions.class})
+public final class TopicCommand implements Runnable {
+
+    @CommandLine.Spec
+    private CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(System.out);
+    }
+
+    static String subject(String topic) {
+        return "topic '" + topic + "'";
+    }
+}
