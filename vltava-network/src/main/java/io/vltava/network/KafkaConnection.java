@@ -1,6 +1,8 @@
 package io.vltava.network;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.timeout.IdleStateEvent;
@@ -42,6 +44,17 @@ final class KafkaConnection extends ChannelInboundHandlerAdapter {
 
     private static final Logger log = LoggerFactory.getLogger(KafkaConnection.class);
 
+    /**
+     * The event that asks a connection to shut down gently: read no more requests, drop those not yet
+     * started, send the responses of those in flight, then close.
+     */
+    static final Object DRAIN = new Object() {
+        @Override
+        public String toString() {
+            return "DRAIN";
+        }
+    };
+
     private final RequestDecoder decoder;
     private final RequestHandler handler;
     private final String listenerName;
@@ -55,6 +68,7 @@ final class KafkaConnection extends ChannelInboundHandlerAdapter {
     private InFlight barrier;
     private boolean reading;
     private boolean unflushed;
+    private boolean draining;
     private boolean closed;
 
     KafkaConnection(RequestDecoder decoder, RequestHandler handler, String listenerName, int maxQueuedRequests) {
@@ -77,7 +91,7 @@ final class KafkaConnection extends ChannelInboundHandlerAdapter {
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         ByteBuf frame = (ByteBuf) msg;
-        if (closed) {
+        if (closed || draining) {
             frame.release();
             return;
         }
@@ -101,6 +115,12 @@ final class KafkaConnection extends ChannelInboundHandlerAdapter {
 
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
+        if (evt == DRAIN) {
+            draining = true;
+            releaseWaiting();
+            pump();
+            return;
+        }
         if (evt instanceof IdleStateEvent) {
             log.debug("Closing idle connection {}", connectionId);
             close();
@@ -150,6 +170,10 @@ final class KafkaConnection extends ChannelInboundHandlerAdapter {
             flushIfNeeded();
         }
         updateAutoRead();
+        if (draining && !closed && inFlight.isEmpty()) {
+            closed = true;
+            ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+        }
     }
 
     /** Writes the responses at the head of the queue that are ready, or closes if one of them asks to. */
@@ -222,7 +246,7 @@ final class KafkaConnection extends ChannelInboundHandlerAdapter {
         if (closed) {
             return;
         }
-        boolean shouldRead = barrier == null
+        boolean shouldRead = !draining && barrier == null
                 && waiting.size() + inFlight.size() < maxQueuedRequests
                 && ctx.channel().isWritable();
         if (ctx.channel().config().isAutoRead() != shouldRead) {

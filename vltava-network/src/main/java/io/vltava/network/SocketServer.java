@@ -14,6 +14,7 @@ import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.ChannelGroupFuture;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
@@ -25,6 +26,7 @@ import io.vltava.common.config.Endpoint;
 import io.vltava.protocol.frame.KafkaFrameDecoder;
 import io.vltava.protocol.frame.RequestDecoder;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -46,6 +48,8 @@ public final class SocketServer implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(SocketServer.class);
 
+    /** How long {@link #close()} lets connections finish the requests they have started. */
+    public static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(10);
     private static final int LOW_WATER_MARK = 256 * 1024;
     private static final int HIGH_WATER_MARK = 1024 * 1024;
     /**
@@ -126,13 +130,32 @@ public final class SocketServer implements AutoCloseable {
         return endpoint.host().isEmpty() ? new InetSocketAddress(endpoint.port()) : new InetSocketAddress(endpoint.host(), endpoint.port());
     }
 
-    /** Stops accepting, closes every connection and stops the event loops. */
+    /**
+     * Stops accepting, lets every connection finish the requests it has started (for at most
+     * {@link #DRAIN_TIMEOUT}), closes them and stops the event loops.
+     */
     @Override
     public void close() {
+        close(DRAIN_TIMEOUT);
+    }
+
+    /**
+     * Stops accepting connections, then lets each connection finish the requests it has already started
+     * and send their responses, reading no more; connections still busy after {@code drainTimeout} are
+     * closed anyway. Then stops the event loops.
+     */
+    public void close(Duration drainTimeout) {
         for (Channel channel : boundChannels.values()) {
             channel.close().syncUninterruptibly();
         }
         boundChannels.clear();
+        ChannelGroupFuture drained = connections.newCloseFuture();
+        for (Channel connection : connections) {
+            connection.pipeline().fireUserEventTriggered(KafkaConnection.DRAIN);
+        }
+        if (!drained.awaitUninterruptibly(drainTimeout.toMillis())) {
+            log.warn("Closing {} connections whose requests did not finish within {} ms", connections.size(), drainTimeout.toMillis());
+        }
         connections.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
         group.shutdownGracefully(0, 5, TimeUnit.SECONDS).syncUninterruptibly();
     }

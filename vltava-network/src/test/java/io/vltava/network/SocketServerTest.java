@@ -17,6 +17,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.common.compress.Compression;
 import org.apache.kafka.common.errors.PolicyViolationException;
 import org.apache.kafka.common.message.ApiVersionsResponseData;
@@ -360,11 +361,34 @@ class SocketServerTest {
         client.send(Wire.fetch(), 1);
         Call fetch = handler.next();
 
-        server.close();
+        server.close(Duration.ZERO);
         server = null;
         fetch.future().complete(new FetchResponseData());
 
         NettyLeaks.assertNoLeaks();
+    }
+
+    @Test
+    void closingTheServerAnswersTheRequestsItHasStartedThenClosesTheirConnections() throws Exception {
+        start();
+        TestClient busy = connect();
+        busy.send(Wire.fetch(), 1);
+        Call fetch = handler.next();
+        TestClient idle = connect();
+        idle.send(Wire.fetch(), 2);
+        handler.next().future().complete(new FetchResponseData().setThrottleTimeMs(2));
+        assertThat(idle.receiveParsed().throttleTimeMs()).isEqualTo(2);
+
+        CompletableFuture<Void> closed = CompletableFuture.runAsync(() -> server.close());
+        idle.assertClosedByServer();
+        assertThat(canConnect(address)).isFalse();
+        assertThat(closed).isNotDone();
+
+        fetch.future().complete(new FetchResponseData().setThrottleTimeMs(1));
+        assertThat(busy.receiveParsed().throttleTimeMs()).isEqualTo(1);
+        busy.assertClosedByServer();
+        closed.get(10, TimeUnit.SECONDS);
+        server = null;
     }
 
     private static boolean canConnect(InetSocketAddress address) {
