@@ -70,7 +70,6 @@ public final class VltavaCommand {
         command.add(root.resolve("bin/vltava").toString());
         command.addAll(args);
         ProcessBuilder builder = new ProcessBuilder(command);
-        builder.environment().putIfAbsent("VLTAVA_HEAP_OPTS", "-Xms32m -Xmx256m");
         builder.environment().putAll(environment);
         try {
             return builder.start();
