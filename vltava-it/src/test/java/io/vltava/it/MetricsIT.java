@@ -4,35 +4,48 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.vltava.testing.BrokerProcess;
 import io.vltava.testing.EmbeddedBroker;
 import io.vltava.testing.KafkaClients;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
  * The Prometheus endpoint of a running broker, scraped over HTTP while real clients produce, consume
- * and commit: topic, request, connection, log and consumer group metrics move as the traffic says, and
- * metrics.listener turns the endpoint off or stops a broker it cannot serve.
+ * and commit: topic, request, connection, log and consumer group metrics move as the traffic says, the
+ * Grafana dashboard queries only metrics the broker has, and metrics.listener turns the endpoint off or
+ * stops a broker it cannot serve.
  */
 class MetricsIT {
 
     private static final String TOPIC = "metered";
     private static final String GROUP = "metered-readers";
     private static final int RECORDS = 1000;
+    /** The metric names in a PromQL expression: every name the broker exposes starts with one of these. */
+    private static final Pattern METRIC_NAME = Pattern.compile("\\b(?:kafka|jvm|process)_[a-zA-Z0-9_]+");
 
     private static EmbeddedBroker broker;
 
@@ -110,6 +123,34 @@ class MetricsIT {
             });
             consumer.commitSync();
         }
+    }
+
+    @Test
+    void theGrafanaDashboardQueriesOnlyMetricsTheBrokerExposes() throws Exception {
+        TopicPartition partition = new TopicPartition(TOPIC, 0);
+        try (KafkaConsumer<String, String> consumer = KafkaClients.consumer(broker.bootstrapServers(),
+                properties(ConsumerConfig.GROUP_ID_CONFIG, "dashboard-check"))) {
+            consumer.assign(List.of(partition));
+            consumer.commitSync(Map.of(partition, new OffsetAndMetadata(0)));
+        }
+        JsonNode dashboard = new ObjectMapper().readTree(BrokerProcess.repositoryRoot().resolve("docs/grafana/vltava-dashboard.json").toFile());
+        List<JsonNode> queries = new ArrayList<>(dashboard.findValues("expr"));
+        queries.addAll(dashboard.findValues("definition"));
+        Set<String> queried = new TreeSet<>();
+        for (JsonNode query : queries) {
+            Matcher name = METRIC_NAME.matcher(query.asText());
+            while (name.find()) {
+                queried.add(name.group());
+            }
+        }
+
+        assertThat(queried).hasSizeGreaterThan(10).isSubsetOf(PrometheusScrape.of(broker.metricsPort()).names());
+    }
+
+    private static Properties properties(String key, String value) {
+        Properties props = new Properties();
+        props.put(key, value);
+        return props;
     }
 
     @Test
