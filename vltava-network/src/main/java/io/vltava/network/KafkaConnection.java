@@ -54,10 +54,10 @@ final class KafkaConnection extends ChannelInboundHandlerAdapter {
     private final NetworkMetrics metrics;
 
     private final ArrayDeque<ByteBuf> waiting = new ArrayDeque<>();
+    private final ArrayDeque<InFlight> inFlight = new ArrayDeque<>();
     /** When each frame in {@code waiting} was read ({@link System#nanoTime}), in the same order: a ring, so queuing allocates nothing. */
     private long[] arrivals = new long[16];
     private int arrivalsHead;
-    private final ArrayDeque<InFlight> inFlight = new ArrayDeque<>();
     private ChannelHandlerContext ctx;
     private String connectionId;
     private String clientHost;

@@ -6,6 +6,7 @@ import io.vltava.common.config.BrokerConfigs;
 import io.vltava.common.config.ConfigException;
 import io.vltava.common.config.Endpoint;
 import java.io.IOException;
+import java.nio.channels.UnresolvedAddressException;
 
 /**
  * The HTTP endpoint Prometheus scrapes: {@code GET /metrics} answers with the registry's metrics in
@@ -34,14 +35,25 @@ public final class MetricsEndpoint implements AutoCloseable {
         if (!address.host().isEmpty()) {
             builder.hostname(address.host());
         }
-        String configured = "http://" + address.host() + ":" + address.port();
+        String configured = "http://" + urlHost(address.host()) + ":" + address.port();
         try {
             HTTPServer server = builder.buildAndStart();
-            String host = address.host().isEmpty() ? "0.0.0.0" : address.host();
+            String host = address.host().isEmpty() ? "0.0.0.0" : urlHost(address.host());
             return new MetricsEndpoint(server, "http://" + host + ":" + server.getPort() + "/metrics");
         } catch (IOException e) {
-            throw new ConfigException("Cannot serve metrics on " + configured + " (" + BrokerConfigs.METRICS_LISTENER + "): " + e.getMessage());
+            throw cannotServe(configured, e.getMessage());
+        } catch (UnresolvedAddressException e) {
+            throw cannotServe(configured, "unknown host " + address.host());
         }
+    }
+
+    /** A host as a URL writes it: an IPv6 address in brackets. */
+    private static String urlHost(String host) {
+        return host.contains(":") ? "[" + host + "]" : host;
+    }
+
+    private static ConfigException cannotServe(String address, String reason) {
+        return new ConfigException("Cannot serve metrics on " + address + " (" + BrokerConfigs.METRICS_LISTENER + "): " + reason);
     }
 
     /** The bound port. */
