@@ -79,9 +79,10 @@ import org.slf4j.LoggerFactory;
  * One Vltava node: the metadata quorum and controller, the logs, the request handlers and the network
  * server, wired together. The one place where the modules meet.
  *
- * <p>Start-up order: identify the log directories, replay the metadata log, load and recover the
- * logs, bring partitions in line with the metadata, start listening, register the broker. Shutdown
- * runs in reverse and leaves every log cleanly closed.
+ * <p>Start-up order: open the metrics endpoint, identify the log directories, replay the metadata log,
+ * load and recover the logs, bring partitions in line with the metadata, start listening, register the
+ * broker. Shutdown closes the metrics endpoint first, then runs in reverse and leaves every log cleanly
+ * closed.
  *
  * <p>Threading: {@link #start} and {@link #close} from one controlling thread.
  */
@@ -108,6 +109,7 @@ public final class VltavaServer implements AutoCloseable {
     private volatile ReplicaManager replicaManager;
     private SocketServer socketServer;
     private List<Endpoint> boundListeners = List.of();
+    /** This server's metrics: a registry of its own, not Prometheus's default one, so that servers in one JVM keep theirs apart. */
     private final PrometheusRegistry registry = new PrometheusRegistry();
     private MetricsEndpoint metricsEndpoint;
 
