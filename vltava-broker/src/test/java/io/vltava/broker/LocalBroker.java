@@ -1,5 +1,7 @@
 package io.vltava.broker;
 
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.vltava.broker.api.BrokerTopicMetrics;
 import io.vltava.broker.config.TopicConfigResolver;
 import io.vltava.broker.partition.Partition;
 import io.vltava.broker.partition.ReplicaManager;
@@ -45,6 +47,8 @@ public final class LocalBroker implements AutoCloseable {
     private final TopicConfigResolver configs;
     private final LogManager logManager;
     private final ReplicaManager replicaManager;
+    private final PrometheusRegistry registry = new PrometheusRegistry();
+    private final BrokerTopicMetrics topicMetrics = new BrokerTopicMetrics(registry);
     private volatile MetadataImage image = MetadataImage.EMPTY;
     private long metadataOffset;
 
@@ -85,6 +89,15 @@ public final class LocalBroker implements AutoCloseable {
         return replicaManager;
     }
 
+    /** The topic counters, kept in step with the metadata like the replica manager. */
+    public BrokerTopicMetrics topicMetrics() {
+        return topicMetrics;
+    }
+
+    public PrometheusRegistry registry() {
+        return registry;
+    }
+
     /** Replays {@code records} into a delta on the current image and publishes it to the replica manager. */
     public MetadataImage apply(MetadataRecord... records) {
         return apply(Arrays.asList(records));
@@ -97,6 +110,7 @@ public final class LocalBroker implements AutoCloseable {
         }
         MetadataImage next = delta.apply(metadataOffset++);
         replicaManager.onMetadataUpdate(delta, next);
+        topicMetrics.onMetadataUpdate(delta, next);
         image = next;
         return next;
     }

@@ -17,7 +17,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.RejectedExecutionException;
 import org.apache.kafka.common.errors.ApiException;
+import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.ApiMessage;
+import org.apache.kafka.common.protocol.Errors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,6 +37,9 @@ import org.slf4j.LoggerFactory;
  *   frame -&gt; waiting -&gt; (dispatch) -&gt; inFlight -&gt; (completed, in order) -&gt; written
  *                       ^ held while a non-pipelined request is in flight (the barrier)
  * </pre>
+ *
+ * <p>Each request's times go to {@link NetworkMetrics}: how long it waited as a frame, and from its
+ * frame being read to its response being written.
  *
  * <p>Threading: every method runs on the connection's event loop; handler futures that complete
  * elsewhere are brought back to it. A request still being handled when the connection closes is
@@ -59,9 +64,13 @@ final class KafkaConnection extends ChannelInboundHandlerAdapter {
     private final RequestHandler handler;
     private final String listenerName;
     private final int maxQueuedRequests;
+    private final NetworkMetrics metrics;
 
     private final ArrayDeque<ByteBuf> waiting = new ArrayDeque<>();
     private final ArrayDeque<InFlight> inFlight = new ArrayDeque<>();
+    /** When each frame in {@code waiting} was read ({@link System#nanoTime}), in the same order: a ring, so queuing allocates nothing. */
+    private long[] arrivals = new long[16];
+    private int arrivalsHead;
     private ChannelHandlerContext ctx;
     private String connectionId;
     private String clientHost;
@@ -71,11 +80,12 @@ final class KafkaConnection extends ChannelInboundHandlerAdapter {
     private boolean draining;
     private boolean closed;
 
-    KafkaConnection(RequestDecoder decoder, RequestHandler handler, String listenerName, int maxQueuedRequests) {
+    KafkaConnection(RequestDecoder decoder, RequestHandler handler, String listenerName, int maxQueuedRequests, NetworkMetrics metrics) {
         this.decoder = decoder;
         this.handler = handler;
         this.listenerName = listenerName;
         this.maxQueuedRequests = maxQueuedRequests;
+        this.metrics = metrics;
     }
 
     @Override
@@ -85,6 +95,7 @@ final class KafkaConnection extends ChannelInboundHandlerAdapter {
                 + ctx.channel().id().asShortText();
         this.clientHost = ctx.channel().remoteAddress() instanceof InetSocketAddress remote && remote.getAddress() != null
                 ? "/" + remote.getAddress().getHostAddress() : String.valueOf(ctx.channel().remoteAddress());
+        metrics.connectionOpened(listenerName);
         super.channelActive(ctx);
     }
 
@@ -96,7 +107,7 @@ final class KafkaConnection extends ChannelInboundHandlerAdapter {
             return;
         }
         reading = true;
-        waiting.add(frame);
+        enqueue(frame);
         pump();
     }
 
@@ -131,6 +142,7 @@ final class KafkaConnection extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+        metrics.connectionClosed(listenerName);
         closed = true;
         releaseWaiting();
         for (InFlight request : inFlight) {
@@ -163,7 +175,9 @@ final class KafkaConnection extends ChannelInboundHandlerAdapter {
     private void pump() {
         writeReady();
         while (!closed && barrier == null && !waiting.isEmpty()) {
-            dispatch(waiting.poll());
+            long arrived = arrivals[arrivalsHead];
+            arrivalsHead = (arrivalsHead + 1) % arrivals.length;
+            dispatch(waiting.poll(), arrived);
             writeReady();
         }
         if (!reading) {
@@ -185,6 +199,8 @@ final class KafkaConnection extends ChannelInboundHandlerAdapter {
                 close();
                 return;
             }
+            long now = System.nanoTime();
+            metrics.responseSent(done.apiKey, now - done.arrived, now - done.completed);
             if (done.response != null) {
                 done.response.writeTo(ctx);
                 done.response = null;
@@ -193,7 +209,22 @@ final class KafkaConnection extends ChannelInboundHandlerAdapter {
         }
     }
 
-    private void dispatch(ByteBuf frame) {
+    /** Queues a frame just read, with the time it was read. */
+    private void enqueue(ByteBuf frame) {
+        int size = waiting.size();
+        if (size == arrivals.length) {
+            long[] grown = new long[size * 2];
+            for (int i = 0; i < size; i++) {
+                grown[i] = arrivals[(arrivalsHead + i) % size];
+            }
+            arrivals = grown;
+            arrivalsHead = 0;
+        }
+        arrivals[(arrivalsHead + size) % arrivals.length] = System.nanoTime();
+        waiting.add(frame);
+    }
+
+    private void dispatch(ByteBuf frame, long arrived) {
         DecodedRequest request;
         try {
             request = decoder.decode(frame);
@@ -202,8 +233,9 @@ final class KafkaConnection extends ChannelInboundHandlerAdapter {
             close();
             return;
         }
-        InFlight slot = new InFlight(request);
+        InFlight slot = new InFlight(request, arrived);
         inFlight.add(slot);
+        metrics.requestDispatched(slot.apiKey, System.nanoTime() - arrived);
         RequestContext context = new RequestContext(request.header(), listenerName, connectionId, clientHost, ctx.channel().eventLoop());
         CompletableFuture<? extends ApiMessage> future = handle(context, request);
         if (future.isDone()) {
@@ -280,13 +312,18 @@ final class KafkaConnection extends ChannelInboundHandlerAdapter {
     /** A dispatched request and, once its handler is done, what to do about it. */
     private final class InFlight {
 
+        private final ApiKeys apiKey;
+        private final long arrived;
         private DecodedRequest request;
         private boolean ready;
+        private long completed;
         private EncodedResponse response;
         private String closeReason;
 
-        InFlight(DecodedRequest request) {
+        InFlight(DecodedRequest request, long arrived) {
             this.request = request;
+            this.apiKey = request.apiKey();
+            this.arrived = arrived;
         }
 
         boolean isReady() {
@@ -307,6 +344,7 @@ final class KafkaConnection extends ChannelInboundHandlerAdapter {
                 request.release();
                 request = null;
                 ready = true;
+                completed = System.nanoTime();
             }
         }
 
@@ -315,6 +353,7 @@ final class KafkaConnection extends ChannelInboundHandlerAdapter {
                 closeReason = error.getMessage();
                 return;
             }
+            metrics.requestFailed(apiKey, Errors.forException(error));
             if (!(error instanceof ApiException)) {
                 log.error("Unexpected error handling {} from {}", request.header(), connectionId, error);
             }

@@ -22,6 +22,7 @@ import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.GlobalEventExecutor;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.vltava.common.config.Endpoint;
 import io.vltava.protocol.frame.KafkaFrameDecoder;
 import io.vltava.protocol.frame.RequestDecoder;
@@ -63,6 +64,7 @@ public final class SocketServer implements AutoCloseable {
 
     private final SocketServerConfig config;
     private final RequestHandler handler;
+    private final NetworkMetrics metrics;
     private final RequestDecoder decoder;
     private final boolean epoll;
     private final EventLoopGroup group;
@@ -70,9 +72,15 @@ public final class SocketServer implements AutoCloseable {
     /** Every open client connection, so that close() closes them itself: stopping the event loops leaves some open. */
     private final ChannelGroup connections = new DefaultChannelGroup("vltava-connections", GlobalEventExecutor.INSTANCE);
 
+    /** A server whose metrics go to a registry of their own, which nobody scrapes. */
     public SocketServer(SocketServerConfig config, RequestHandler handler) {
+        this(config, handler, new NetworkMetrics(new PrometheusRegistry()));
+    }
+
+    public SocketServer(SocketServerConfig config, RequestHandler handler, NetworkMetrics metrics) {
         this.config = config;
         this.handler = handler;
+        this.metrics = metrics;
         this.decoder = new RequestDecoder(handler.servedApis());
         this.epoll = Epoll.isAvailable();
         IoHandlerFactory ioHandler = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
@@ -114,7 +122,7 @@ public final class SocketServer implements AutoCloseable {
                         ch.pipeline()
                                 .addLast("idle", new IdleStateHandler(0, 0, config.connectionsMaxIdleMs(), TimeUnit.MILLISECONDS))
                                 .addLast("frames", new KafkaFrameDecoder(config.maxRequestBytes()))
-                                .addLast("requests", new KafkaConnection(decoder, handler, endpoint.listenerName(), config.maxQueuedRequests()));
+                                .addLast("requests", new KafkaConnection(decoder, handler, endpoint.listenerName(), config.maxQueuedRequests(), metrics));
                     }
                 });
         if (config.sendBufferBytes() > 0) {

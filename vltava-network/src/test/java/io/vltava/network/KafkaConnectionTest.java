@@ -1,11 +1,18 @@
 package io.vltava.network;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.UnpooledByteBufAllocator;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.timeout.IdleStateEvent;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.prometheus.metrics.model.snapshots.CounterSnapshot;
+import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
+import io.prometheus.metrics.model.snapshots.HistogramSnapshot;
+import io.prometheus.metrics.model.snapshots.Labels;
+import io.prometheus.metrics.model.snapshots.MetricSnapshot;
 import io.vltava.network.FakeHandler.Call;
 import io.vltava.protocol.NettyLeaks;
 import io.vltava.protocol.frame.KafkaFrameDecoder;
@@ -52,6 +59,8 @@ class KafkaConnectionTest {
 
     private final FakeHandler handler = new FakeHandler();
     private final List<ByteBuf> inputs = new ArrayList<>();
+    private final PrometheusRegistry registry = new PrometheusRegistry();
+    private final NetworkMetrics metrics = new NetworkMetrics(registry);
     private TestChannel channel = connect(16);
 
     /** An embedded channel with a socket-like remote address (the connection reads it as InetSocketAddress). */
@@ -69,7 +78,7 @@ class KafkaConnectionTest {
 
     private TestChannel connect(int maxQueuedRequests) {
         return new TestChannel(new KafkaFrameDecoder(1 << 20),
-                new KafkaConnection(new RequestDecoder(handler.servedApis()), handler, "PLAINTEXT", maxQueuedRequests));
+                new KafkaConnection(new RequestDecoder(handler.servedApis()), handler, "PLAINTEXT", maxQueuedRequests, metrics));
     }
 
     @AfterEach
@@ -204,7 +213,8 @@ class KafkaConnectionTest {
                 return call.future();
             });
             TestChannel mixChannel = new TestChannel(new KafkaFrameDecoder(1 << 20),
-                    new KafkaConnection(new RequestDecoder(mixHandler.servedApis()), mixHandler, "PLAINTEXT", 1000));
+                    new KafkaConnection(new RequestDecoder(mixHandler.servedApis()), mixHandler, "PLAINTEXT", 1000,
+                            new NetworkMetrics(new PrometheusRegistry())));
             int requests = 60;
             byte[][] frames = new byte[requests][];
             for (int i = 0; i < requests; i++) {
@@ -264,6 +274,37 @@ class KafkaConnectionTest {
             assertThat(topic.errorCode()).isEqualTo(Errors.POLICY_VIOLATION.code());
             assertThat(topic.errorMessage()).isEqualTo("no topics today");
         });
+    }
+
+    @Test
+    void requestsErrorsTimesAndConnectionsAreCounted() throws Exception {
+        send(Wire.frame(Wire.createTopics("a"), 1), Wire.frame(Wire.metadata(), 2));
+        handler.next().future().completeExceptionally(new PolicyViolationException("no"));
+        channel.runPendingTasks();
+        handler.next().future().complete(new MetadataResponseData());
+        channel.runPendingTasks();
+        assertThat(responses()).hasSize(2);
+
+        CounterSnapshot requests = (CounterSnapshot) metric("kafka_network_requestmetrics_requests");
+        assertThat(requests.getDataPoints()).extracting(point -> point.getLabels().get("request"), CounterSnapshot.CounterDataPointSnapshot::getValue)
+                .containsExactlyInAnyOrder(tuple("CreateTopics", 1.0), tuple("Metadata", 1.0));
+        CounterSnapshot errors = (CounterSnapshot) metric("kafka_network_requestmetrics_errors");
+        assertThat(errors.getDataPoints()).singleElement()
+                .satisfies(point -> assertThat(point.getLabels().equals(Labels.of("error", "POLICY_VIOLATION", "request", "CreateTopics"))).isTrue());
+        HistogramSnapshot totalTime = (HistogramSnapshot) metric("kafka_network_requestmetrics_totaltime_seconds");
+        assertThat(totalTime.getDataPoints()).extracting(HistogramSnapshot.HistogramDataPointSnapshot::getCount).containsExactly(1L, 1L);
+        HistogramSnapshot queueTime = (HistogramSnapshot) metric("kafka_network_requestmetrics_requestqueuetime_seconds");
+        assertThat(queueTime.getDataPoints()).extracting(HistogramSnapshot.HistogramDataPointSnapshot::getCount).containsExactly(1L, 1L);
+        GaugeSnapshot connections = (GaugeSnapshot) metric("kafka_server_socketservermetrics_connection_count");
+        assertThat(connections.getDataPoints()).singleElement().satisfies(point -> assertThat(point.getValue()).isEqualTo(1.0));
+
+        channel.close();
+        assertThat(((GaugeSnapshot) metric("kafka_server_socketservermetrics_connection_count")).getDataPoints().get(0).getValue()).isZero();
+        assertThat(((CounterSnapshot) metric("kafka_server_socketservermetrics_connection_close")).getDataPoints().get(0).getValue()).isEqualTo(1.0);
+    }
+
+    private MetricSnapshot metric(String name) {
+        return registry.scrape().stream().filter(snapshot -> snapshot.getMetadata().getName().equals(name)).findFirst().orElseThrow();
     }
 
     @Test

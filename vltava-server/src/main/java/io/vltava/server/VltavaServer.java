@@ -1,8 +1,11 @@
 package io.vltava.server;
 
+import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.vltava.broker.api.AlterConfigsHandler;
 import io.vltava.broker.api.ApiHandler;
 import io.vltava.broker.api.ApiVersionsHandler;
+import io.vltava.broker.api.BrokerTopicMetrics;
 import io.vltava.broker.api.CreatePartitionsHandler;
 import io.vltava.broker.api.CreateTopicsHandler;
 import io.vltava.broker.api.DeleteRecordsHandler;
@@ -47,8 +50,13 @@ import io.vltava.metadata.image.MetadataImage;
 import io.vltava.metadata.quorum.QuorumVoter;
 import io.vltava.metadata.quorum.RatisMetadataLog;
 import io.vltava.metadata.record.RegisterBrokerRecord;
+import io.vltava.network.NetworkMetrics;
 import io.vltava.network.SocketServer;
 import io.vltava.network.SocketServerConfig;
+import io.vltava.server.metrics.ConsumerGroupMetrics;
+import io.vltava.server.metrics.ControllerMetrics;
+import io.vltava.server.metrics.MetricsEndpoint;
+import io.vltava.server.metrics.ReplicaMetrics;
 import io.vltava.storage.LogManager;
 import io.vltava.storage.LogManagerConfig;
 import io.vltava.storage.cleaner.LogCleanerConfig;
@@ -71,9 +79,10 @@ import org.slf4j.LoggerFactory;
  * One Vltava node: the metadata quorum and controller, the logs, the request handlers and the network
  * server, wired together. The one place where the modules meet.
  *
- * <p>Start-up order: identify the log directories, replay the metadata log, load and recover the
- * logs, bring partitions in line with the metadata, start listening, register the broker. Shutdown
- * runs in reverse and leaves every log cleanly closed.
+ * <p>Start-up order: open the metrics endpoint, identify the log directories, replay the metadata log,
+ * load and recover the logs, bring partitions in line with the metadata, start listening, register the
+ * broker. Shutdown closes the metrics endpoint first, then runs in reverse and leaves every log cleanly
+ * closed.
  *
  * <p>Threading: {@link #start} and {@link #close} from one controlling thread.
  */
@@ -85,6 +94,8 @@ public final class VltavaServer implements AutoCloseable {
     private static final int TRANSACTION_COORDINATOR_THREADS = 2;
     /** Requests one connection may have outstanding before the broker stops reading it. */
     private static final int MAX_QUEUED_REQUESTS_PER_CONNECTION = 100;
+    /** How long a scrape waits for the group coordinator's offsets before leaving them out. */
+    private static final Duration GROUP_OFFSETS_SCRAPE_TIMEOUT = Duration.ofSeconds(2);
 
     private final BrokerConfig config;
     private final Time time;
@@ -98,6 +109,9 @@ public final class VltavaServer implements AutoCloseable {
     private volatile ReplicaManager replicaManager;
     private SocketServer socketServer;
     private List<Endpoint> boundListeners = List.of();
+    /** This server's metrics: a registry of its own, not Prometheus's default one, so that servers in one JVM keep theirs apart. */
+    private final PrometheusRegistry registry = new PrometheusRegistry();
+    private MetricsEndpoint metricsEndpoint;
 
     public VltavaServer(BrokerConfig config, Time time) {
         this.config = config;
@@ -108,6 +122,8 @@ public final class VltavaServer implements AutoCloseable {
     public void start() {
         long started = System.nanoTime();
         try {
+            JvmMetrics.builder().register(registry);
+            metricsEndpoint = config.metricsListener().map(address -> MetricsEndpoint.start(address, registry)).orElse(null);
             List<Path> logDirs = config.logDirs();
             clusterId = MetaProperties.ensureConsistent(distinct(logDirs, config.metadataLogDir()), config.nodeId());
             MetadataApplier applier = new MetadataApplier();
@@ -117,6 +133,10 @@ public final class VltavaServer implements AutoCloseable {
             logManager = LogManager.open(logManagerConfig(), topic -> topicConfigs.settings(applier.image(), topic).logConfig(), time);
             replicaManager = new ReplicaManager(config.nodeId(), logManager, topicConfigs);
             applier.addPublisher(replicaManager);
+            BrokerTopicMetrics topicMetrics = new BrokerTopicMetrics(registry);
+            applier.addPublisher(topicMetrics);
+            ReplicaMetrics.register(replicaManager, registry);
+            ControllerMetrics.register(applier::image, metadataLog::isLeader, registry);
             groupCoordinator = new GroupCoordinator(groupCoordinatorConfig(), config.getInt(BrokerConfigs.GROUP_COORDINATOR_THREADS), time,
                     new MetadataGroupTopics(applier::image));
             applier.addPublisher(new CoordinatorPublisher(TopicNames.CONSUMER_OFFSETS, config.nodeId(), replicaManager, groupCoordinator.partitions(), time));
@@ -127,7 +147,9 @@ public final class VltavaServer implements AutoCloseable {
             controller = new QuorumController(new ControllerConfig(config.getInt(BrokerConfigs.NUM_PARTITIONS),
                     (short) config.getInt(BrokerConfigs.DEFAULT_REPLICATION_FACTOR), config.getBoolean(BrokerConfigs.DELETE_TOPIC_ENABLE),
                     OPERATION_TIMEOUT_MS), metadataLog);
-            socketServer = new SocketServer(socketServerConfig(), new KafkaApis(handlers(applier::image, replicaManager, topicConfigs)));
+            registry.register(new ConsumerGroupMetrics(groupCoordinator, replicaManager, GROUP_OFFSETS_SCRAPE_TIMEOUT));
+            socketServer = new SocketServer(socketServerConfig(), new KafkaApis(handlers(applier::image, replicaManager, topicConfigs, topicMetrics)),
+                    new NetworkMetrics(registry));
             boundListeners = socketServer.start();
             controller.registerBroker(registration()).get(OPERATION_TIMEOUT_MS, TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
@@ -138,17 +160,18 @@ public final class VltavaServer implements AutoCloseable {
             close();
             throw e instanceof RuntimeException runtime ? runtime : new IllegalStateException(e.getMessage(), e);
         }
-        log.info("Vltava node {} of cluster {} started in {} ms, listening on {}", config.nodeId(), clusterId,
-                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started), boundListeners);
+        log.info("Vltava node {} of cluster {} started in {} ms, listening on {}, metrics on {}", config.nodeId(), clusterId,
+                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started), boundListeners, metricsEndpoint == null ? "(off)" : metricsEndpoint.url());
     }
 
-    private List<ApiHandler<?>> handlers(Supplier<MetadataImage> image, ReplicaManager replicaManager, TopicConfigResolver topicConfigs) {
+    private List<ApiHandler<?>> handlers(Supplier<MetadataImage> image, ReplicaManager replicaManager, TopicConfigResolver topicConfigs,
+                                         BrokerTopicMetrics topicMetrics) {
         ConfigDescriber describer = new ConfigDescriber(topicConfigs);
         List<ApiHandler<?>> handlers = new ArrayList<>(List.of(
                 new MetadataHandler(config.nodeId(), clusterId, image, controller, config.getBoolean(BrokerConfigs.AUTO_CREATE_TOPICS_ENABLE)),
-                new ProduceHandler(replicaManager, image, new CoordinatorTransactionVerifier(transactionCoordinator), time),
+                new ProduceHandler(replicaManager, image, new CoordinatorTransactionVerifier(transactionCoordinator), time, topicMetrics),
                 new FetchHandler(replicaManager, image, new FetchSessionCache(config.getInt(BrokerConfigs.MAX_INCREMENTAL_FETCH_SESSION_CACHE_SLOTS), time),
-                        config.getInt(BrokerConfigs.FETCH_MAX_BYTES)),
+                        config.getInt(BrokerConfigs.FETCH_MAX_BYTES), topicMetrics),
                 new ListOffsetsHandler(replicaManager, image),
                 new DeleteRecordsHandler(replicaManager, logManager, image),
                 new OffsetForLeaderEpochHandler(replicaManager, image),
@@ -265,9 +288,18 @@ public final class VltavaServer implements AutoCloseable {
         return boundListeners.get(0).port();
     }
 
+    /** The bound port of the metrics endpoint, or -1 when {@code metrics.listener} turns it off. */
+    public int metricsPort() {
+        return metricsEndpoint == null ? -1 : metricsEndpoint.port();
+    }
+
     /** Stops serving and closes everything; the logs are left clean. Safe to call more than once. */
     @Override
     public void close() {
+        if (metricsEndpoint != null) {
+            metricsEndpoint.close();
+            metricsEndpoint = null;
+        }
         if (socketServer != null) {
             socketServer.close();
             socketServer = null;
@@ -292,6 +324,7 @@ public final class VltavaServer implements AutoCloseable {
             metadataLog.close();
             metadataLog = null;
         }
+        registry.clear();
         log.info("Vltava node {} stopped", config.nodeId());
     }
 }

@@ -26,7 +26,8 @@ import java.util.regex.Pattern;
  */
 public final class BrokerProcess implements AutoCloseable {
 
-    private static final Pattern STARTED = Pattern.compile("started in (\\d+) ms, listening on \\[PLAINTEXT://[^:]+:(\\d+)");
+    private static final Pattern STARTED = Pattern.compile(
+            "started in (\\d+) ms, listening on \\[PLAINTEXT://[^:]+:(\\d+).*?, metrics on (?:http://[^ ]+:(\\d+)/metrics|\\(off\\))");
     private static final long START_TIMEOUT_SECONDS = 120;
 
     private final Path root;
@@ -36,6 +37,7 @@ public final class BrokerProcess implements AutoCloseable {
     private Process process;
     private Thread drain;
     private int port;
+    private int metricsPort = -1;
     private long startupMillis;
 
     private BrokerProcess(Path root, Path dataDir, List<String> overrides) {
@@ -76,6 +78,7 @@ public final class BrokerProcess implements AutoCloseable {
         all.add("listeners=PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:0");
         all.add("advertised.listeners=PLAINTEXT://127.0.0.1:" + port);
         all.add("log.dirs=" + dataDir.resolve("data"));
+        all.add("metrics.listener=http://127.0.0.1:0");
         all.addAll(overrides);
         for (String override : all) {
             command.add("--override");
@@ -97,6 +100,7 @@ public final class BrokerProcess implements AutoCloseable {
             int[] result = started.get(START_TIMEOUT_SECONDS, TimeUnit.SECONDS);
             startupMillis = result[0];
             port = result[1];
+            metricsPort = result[2];
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("Interrupted while waiting for the broker", e);
@@ -113,7 +117,8 @@ public final class BrokerProcess implements AutoCloseable {
                 output.add(line);
                 Matcher matcher = STARTED.matcher(line);
                 if (matcher.find()) {
-                    started.complete(new int[] {Integer.parseInt(matcher.group(1)), Integer.parseInt(matcher.group(2))});
+                    started.complete(new int[] {Integer.parseInt(matcher.group(1)), Integer.parseInt(matcher.group(2)),
+                        matcher.group(3) == null ? -1 : Integer.parseInt(matcher.group(3))});
                 }
             }
         } catch (IOException e) {
@@ -124,6 +129,11 @@ public final class BrokerProcess implements AutoCloseable {
 
     public String bootstrapServers() {
         return "127.0.0.1:" + port;
+    }
+
+    /** The port of the metrics endpoint, as the broker reported it (a fresh one at each start), or -1 when it is turned off. */
+    public int metricsPort() {
+        return metricsPort;
     }
 
     public Path dataDir() {

@@ -12,7 +12,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * A Vltava broker running inside the test's JVM, on ephemeral loopback ports, with its data in a
+ * A Vltava broker running inside the test's JVM, on ephemeral loopback ports (the metrics endpoint's
+ * included, so that several can run at once), with its data in a
  * directory of its own. It can be stopped and started again on the same data.
  *
  * <p>Threading: drive it from the test thread.
@@ -48,6 +49,7 @@ public final class EmbeddedBroker implements AutoCloseable {
         Map<String, String> raw = new LinkedHashMap<>();
         raw.put("listeners", "PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:0");
         raw.put("log.dirs", dataDir.resolve("data").toString());
+        raw.put("metrics.listener", "http://127.0.0.1:0");
         raw.putAll(overrides);
         BrokerConfig config = ServerProperties.parse(raw);
         server = new VltavaServer(config, Time.SYSTEM);
@@ -62,6 +64,11 @@ public final class EmbeddedBroker implements AutoCloseable {
 
     public int port() {
         return port;
+    }
+
+    /** The port of the metrics endpoint (a fresh one at each start), or -1 when it is turned off or the broker is stopped. */
+    public int metricsPort() {
+        return server == null ? -1 : server.metricsPort();
     }
 
     public Path dataDir() {

@@ -40,7 +40,8 @@ public final class VltavaLauncher implements BrokerLauncher {
                 "--config", root.resolve("config/server.properties").toString(),
                 "--override", "listeners=PLAINTEXT://127.0.0.1:" + site.port() + ",CONTROLLER://127.0.0.1:" + site.controllerPort(),
                 "--override", "advertised.listeners=PLAINTEXT://127.0.0.1:" + site.port(),
-                "--override", "log.dirs=" + logDir(site));
+                "--override", "log.dirs=" + logDir(site),
+                "--override", "metrics.listener=http://127.0.0.1:0");
     }
 
     @Override

@@ -63,12 +63,15 @@ public final class FetchHandler implements ApiHandler<FetchRequest> {
     private final Supplier<MetadataImage> image;
     private final FetchSessionCache sessions;
     private final int brokerMaxBytes;
+    private final BrokerTopicMetrics topicMetrics;
 
-    public FetchHandler(ReplicaManager replicaManager, Supplier<MetadataImage> image, FetchSessionCache sessions, int brokerMaxBytes) {
+    public FetchHandler(ReplicaManager replicaManager, Supplier<MetadataImage> image, FetchSessionCache sessions, int brokerMaxBytes,
+                        BrokerTopicMetrics topicMetrics) {
         this.replicaManager = replicaManager;
         this.image = image;
         this.sessions = sessions;
         this.brokerMaxBytes = brokerMaxBytes;
+        this.topicMetrics = topicMetrics;
     }
 
     @Override
@@ -226,6 +229,12 @@ public final class FetchHandler implements ApiHandler<FetchRequest> {
     }
 
     private FetchResponseData respond(FetchPlan plan, List<FetchedPartition> results, short version, FetchRequestData data) {
+        for (FetchedPartition result : results) {
+            String topic = result.target().key().topic();
+            if (topic != null) {
+                topicMetrics.recordFetch(topic, result.error() != Errors.NONE, result.bytes());
+            }
+        }
         FetchResponseData response = new FetchResponseData().setErrorCode(Errors.NONE.code());
         List<FetchedPartition> included = results;
         if (plan.session != null) {

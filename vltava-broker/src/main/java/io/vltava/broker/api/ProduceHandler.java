@@ -60,12 +60,15 @@ public final class ProduceHandler implements ApiHandler<ProduceRequest> {
     /** Batches waiting for verification, by producer and partition; a batch of theirs that arrives meanwhile waits too. */
     private final ConcurrentHashMap<VerificationKey, Integer> verifying = new ConcurrentHashMap<>();
     private final Time time;
+    private final BrokerTopicMetrics topicMetrics;
 
-    public ProduceHandler(ReplicaManager replicaManager, Supplier<MetadataImage> image, TransactionVerifier verifier, Time time) {
+    public ProduceHandler(ReplicaManager replicaManager, Supplier<MetadataImage> image, TransactionVerifier verifier, Time time,
+                          BrokerTopicMetrics topicMetrics) {
         this.replicaManager = replicaManager;
         this.image = image;
         this.verifier = verifier;
         this.time = time;
+        this.topicMetrics = topicMetrics;
     }
 
     @Override
@@ -91,6 +94,9 @@ public final class ProduceHandler implements ApiHandler<ProduceRequest> {
                         .setBaseOffset(-1).setLogAppendTimeMs(-1).setLogStartOffset(-1);
                 Errors error = produce(context, request, name, partitionData, acks, now, current, result, pending);
                 failed |= error != Errors.NONE;
+                if (name != null) {
+                    topicMetrics.recordProduce(name, error != Errors.NONE);
+                }
                 topicResponse.partitionResponses().add(result);
             }
             response.responses().add(topicResponse);
@@ -186,10 +192,13 @@ public final class ProduceHandler implements ApiHandler<ProduceRequest> {
     }
 
     /** Appends a validated batch as the leader and records the outcome; a flush still to come joins {@code pending}. */
-    private static Errors append(Partition partition, ByteBuffer batch, short acks, PartitionProduceResponse result,
-                                 List<CompletableFuture<?>> pending) {
+    private Errors append(Partition partition, ByteBuffer batch, short acks, PartitionProduceResponse result, List<CompletableFuture<?>> pending) {
         try {
+            int bytes = batch.remaining();
             LogAppendInfo info = partition.appendRecordsToLeader(batch, acks);
+            if (!info.duplicate()) {
+                topicMetrics.recordAppend(partition.topicPartition().topic(), bytes, info.lastOffset() - info.firstOffset() + 1);
+            }
             result.setBaseOffset(info.firstOffset()).setLogAppendTimeMs(info.logAppendTime()).setLogStartOffset(info.logStartOffset());
             if (!info.durable().isDone() || info.durable().isCompletedExceptionally()) {
                 pending.add(info.durable().handle((ignored, flushFailure) -> {

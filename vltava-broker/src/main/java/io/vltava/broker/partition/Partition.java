@@ -87,6 +87,12 @@ public final class Partition {
         return registration.leaderEpoch();
     }
 
+    /** Whether fewer replicas are in sync than the partition has. */
+    public boolean isUnderReplicated() {
+        PartitionRegistration current = registration;
+        return current.isr().size() < current.replicas().size();
+    }
+
     void update(PartitionRegistration newRegistration) {
         this.registration = newRegistration;
         if (newRegistration.leader() == localBrokerId) {

@@ -75,7 +75,7 @@ class FetchHandlerTest {
         }
         wideBatchBytes = (int) broker.partition("wide", 0).log().sizeInBytes();
         sessions = new FetchSessionCache(10, broker.time());
-        handler = new FetchHandler(broker.replicaManager(), broker::image, sessions, 50 * 1024 * 1024);
+        handler = new FetchHandler(broker.replicaManager(), broker::image, sessions, 50 * 1024 * 1024, broker.topicMetrics());
         eventLoop = new ScheduledThreadPoolExecutor(1);
     }
 
@@ -280,7 +280,7 @@ class FetchHandlerTest {
 
     @Test
     void aFullResponseGetsNoSessionWhenTheCacheIsFull() {
-        handler = new FetchHandler(broker.replicaManager(), broker::image, new FetchSessionCache(0, broker.time()), 50 * 1024 * 1024);
+        handler = new FetchHandler(broker.replicaManager(), broker::image, new FetchSessionCache(0, broker.time()), 50 * 1024 * 1024, broker.topicMetrics());
         FetchResponseData response = fetch(12).session(0, 0).partition("alpha", 0, 0).now();
         assertThat(response.sessionId()).isZero();
         assertThat(rows(response)).containsExactly("alpha-0");
@@ -570,7 +570,7 @@ class FetchHandlerTest {
 
     @Test
     void theBrokerCapsMaxBytes() {
-        handler = new FetchHandler(broker.replicaManager(), broker::image, sessions, 1024);
+        handler = new FetchHandler(broker.replicaManager(), broker::image, sessions, 1024, broker.topicMetrics());
         FetchResponseData response = fetch(12).partition("wide", 0, 0).partition("wide", 1, 0).now();
 
         assertThat(bytes(row(response, "wide", 0))).as("one whole batch, beyond the cap").isEqualTo(wideBatchBytes);
@@ -675,7 +675,7 @@ class FetchHandlerTest {
     @Test
     void aWaitingFullFetchCreatesItsSessionWhenItAnswers() {
         sessions = new FetchSessionCache(1, broker.time());
-        handler = new FetchHandler(broker.replicaManager(), broker::image, sessions, 50 * 1024 * 1024);
+        handler = new FetchHandler(broker.replicaManager(), broker::image, sessions, 50 * 1024 * 1024, broker.topicMetrics());
         CompletableFuture<ApiMessage> pending = fetch(12).session(0, 0).waitFor(1, 60_000).partition("beta", 0, 0).send();
         assertThat(pending).isNotDone();
         // The only slot is still free while the fetch waits: another full fetch gets it.

@@ -3,10 +3,12 @@ package io.vltava.broker.api;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.prometheus.metrics.model.snapshots.CounterSnapshot;
 import io.vltava.broker.LocalBroker;
 import io.vltava.metadata.record.ConfigRecord;
 import io.vltava.metadata.record.ConfigResourceType;
 import io.vltava.metadata.record.PartitionRecord;
+import io.vltava.metadata.record.RemoveTopicRecord;
 import io.vltava.metadata.record.TopicRecord;
 import io.vltava.network.CloseConnectionException;
 import java.nio.file.Path;
@@ -63,7 +65,7 @@ class ProduceHandlerTest {
                 verdict.complete(Errors.NONE);
             }
             return verdict;
-        }, broker.time());
+        }, broker.time(), broker.topicMetrics());
         eventLoop = new ScheduledThreadPoolExecutor(1);
     }
 
@@ -140,6 +142,30 @@ class ProduceHandlerTest {
         assertThat(second.baseOffset()).isEqualTo(3);
         assertThat(logEnd("orders", 0)).isEqualTo(5);
         assertThat(broker.partition("orders", 0).log().highWatermark()).isEqualTo(5);
+    }
+
+    @Test
+    void appendedBytesAndRecordsAreCountedByTopicUntilItIsDeleted() {
+        MemoryRecords batch = records(3);
+        produce(12, request((short) 1, "orders", Uuid.ZERO_UUID, 0, batch));
+        produce(12, request((short) 1, "orders", Uuid.ZERO_UUID, 7, records(1)));
+        produce(12, request((short) 1, "unknown", Uuid.ZERO_UUID, 0, records(1)));
+
+        assertThat(counter("kafka_server_brokertopicmetrics_messagesin", "orders")).isEqualTo(3.0);
+        assertThat(counter("kafka_server_brokertopicmetrics_bytesin", "orders")).isEqualTo((double) batch.sizeInBytes());
+        assertThat(counter("kafka_server_brokertopicmetrics_totalproducerequests", "orders")).isEqualTo(2.0);
+        assertThat(counter("kafka_server_brokertopicmetrics_failedproducerequests", "orders")).isEqualTo(1.0);
+        assertThat(counter("kafka_server_brokertopicmetrics_messagesin", "unknown")).as("no series for unknown topics").isNull();
+
+        broker.apply(new RemoveTopicRecord(new UUID(ordersId.getMostSignificantBits(), ordersId.getLeastSignificantBits())));
+        assertThat(counter("kafka_server_brokertopicmetrics_messagesin", "orders")).isNull();
+    }
+
+    private Double counter(String name, String topic) {
+        return broker.registry().scrape().stream().filter(snapshot -> snapshot.getMetadata().getName().equals(name))
+                .flatMap(snapshot -> ((CounterSnapshot) snapshot).getDataPoints().stream())
+                .filter(point -> topic.equals(point.getLabels().get("topic"))).map(CounterSnapshot.CounterDataPointSnapshot::getValue)
+                .findFirst().orElse(null);
     }
 
     @Test

@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * A broker's parsed and validated configuration: every key of {@link BrokerConfigs#DEFINITION} with
@@ -206,6 +207,12 @@ public final class BrokerConfig {
             map.put(entry.substring(0, colon).trim().toUpperCase(Locale.ROOT), protocol);
         }
         return map;
+    }
+
+    /** Where the Prometheus metrics endpoint listens, from {@code metrics.listener}; empty when it is turned off. */
+    public Optional<Endpoint> metricsListener() {
+        String text = getString(BrokerConfigs.METRICS_LISTENER);
+        return text == null || text.isEmpty() ? Optional.empty() : Optional.of(Endpoint.parseHttp(BrokerConfigs.METRICS_LISTENER, text));
     }
 
     /** The log directories: {@code log.dirs}, or {@code log.dir} when that is not set. */

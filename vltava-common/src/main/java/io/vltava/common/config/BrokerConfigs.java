@@ -84,6 +84,7 @@ public final class BrokerConfigs {
     public static final String LOG_CLEANER_IO_BUFFER_SIZE = "log.cleaner.io.buffer.size";
     public static final String LOG_CLEANER_IO_MAX_BYTES_PER_SECOND = "log.cleaner.io.max.bytes.per.second";
     public static final String LOG_CLEANER_BACKOFF_MS = "log.cleaner.backoff.ms";
+    public static final String METRICS_LISTENER = "metrics.listener";
 
     /** Kafka keys that name a mechanism Vltava does not have; accepted with a note, never an error. */
     public static final Map<String, String> WITHOUT_EFFECT = Map.of(
@@ -193,9 +194,18 @@ public final class BrokerConfigs {
             .define(LOG_CLEANER_IO_BUFFER_SIZE, INT, 524_288, Validator.atLeast(0), "Memory for the read and write buffers of the cleaner threads together.")
             .define(LOG_CLEANER_IO_MAX_BYTES_PER_SECOND, DOUBLE, Double.MAX_VALUE,
                     "Bytes per second the cleaner threads may read and write together.")
-            .define(LOG_CLEANER_BACKOFF_MS, LONG, 15_000L, Validator.atLeast(0), "Pause of a cleaner thread when no log needs cleaning."));
+            .define(LOG_CLEANER_BACKOFF_MS, LONG, 15_000L, Validator.atLeast(0), "Pause of a cleaner thread when no log needs cleaning.")
+            .define(METRICS_LISTENER, STRING, "http://127.0.0.1:9644", BrokerConfigs::validateMetricsListener,
+                    "Not in Kafka. Address of the Prometheus metrics endpoint (GET /metrics), as http://host:port; an empty host "
+                            + "listens on every interface, port 0 picks a free port, and an empty value turns the endpoint off."));
 
     private BrokerConfigs() {
+    }
+
+    private static void validateMetricsListener(String name, Object value) {
+        if (!value.toString().isEmpty()) {
+            Endpoint.parseHttp(name, value.toString());
+        }
     }
 
     /**

@@ -40,6 +40,15 @@ public record Endpoint(String listenerName, String host, int port) {
         return new Endpoint(m.group(1).toUpperCase(Locale.ROOT), host, port);
     }
 
+    /** Parses an {@code http://host:port} address, such as the metrics endpoint's; the listener name is {@code HTTP}. */
+    public static Endpoint parseHttp(String key, String text) {
+        Matcher m = FORMAT.matcher(text.trim());
+        if (!m.matches() || !m.group(1).equalsIgnoreCase("http")) {
+            throw ConfigException.invalid(key, text, "expected http://host:port");
+        }
+        return parse(key, text);
+    }
+
     /** This endpoint with another port, e.g. the one the system picked for port 0. */
     public Endpoint withPort(int boundPort) {
         return new Endpoint(listenerName, host, boundPort);

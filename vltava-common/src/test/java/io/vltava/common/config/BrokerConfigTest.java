@@ -99,4 +99,19 @@ class BrokerConfigTest {
         assertThat(BrokerConfigs.WITHOUT_EFFECT.keySet()).allSatisfy(key -> assertThat(BrokerConfigs.DEFINITION.contains(key)).isFalse());
         assertThat(List.copyOf(BrokerConfigs.WITHOUT_EFFECT.values())).doesNotContain("");
     }
+
+    @Test
+    void metricsListenerDefaultsToLoopbackAndAnEmptyValueTurnsItOff() {
+        assertThat(BrokerConfig.parse(Map.of()).metricsListener()).contains(new Endpoint("HTTP", "127.0.0.1", 9644));
+        assertThat(BrokerConfig.parse(Map.of("metrics.listener", "http://:0")).metricsListener()).contains(new Endpoint("HTTP", "", 0));
+        assertThat(BrokerConfig.parse(Map.of("metrics.listener", "")).metricsListener()).isEmpty();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"127.0.0.1:9644", "https://127.0.0.1:9644", "http://127.0.0.1", "http://127.0.0.1:70000", "PLAINTEXT://host:1"})
+    void metricsListenerOtherThanHttpHostPortIsRefused(String value) {
+        assertThatThrownBy(() -> BrokerConfig.parse(Map.of("metrics.listener", value)))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("Invalid value '" + value + "' for configuration 'metrics.listener': ");
+    }
 }

@@ -1,6 +1,7 @@
 package io.vltava.coordinator.group;
 
 import io.vltava.common.time.Time;
+import io.vltava.common.topic.TopicPartition;
 import io.vltava.coordinator.runtime.CoordinatorRuntime;
 import io.vltava.coordinator.runtime.PartitionedCoordinator;
 import java.util.ArrayList;
@@ -138,6 +139,11 @@ public final class GroupCoordinator implements AutoCloseable {
     /** ListGroups on every shard this broker holds; a shard still loading fails its future. */
     public List<CompletableFuture<List<ListedGroup>>> listGroups(List<String> statesFilter, List<String> typesFilter) {
         return runtime.runOnAll(shard -> shard.listGroups(statesFilter, typesFilter));
+    }
+
+    /** The committed offsets of every group, by group and partition, from each shard this broker holds; a shard still loading fails its future. */
+    public List<CompletableFuture<Map<String, Map<TopicPartition, Long>>>> committedOffsets() {
+        return runtime.runOnAll(GroupShard::committedOffsets);
     }
 
     private <T> CompletableFuture<T> run(String groupId, Function<GroupShard, CompletableFuture<T>> operation) {

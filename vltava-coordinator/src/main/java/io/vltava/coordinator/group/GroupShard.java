@@ -412,6 +412,17 @@ public final class GroupShard implements CoordinatorShard {
 
     // ---- admin
 
+    /** The committed offset of every group of this shard, by group and partition (for the broker's metrics). */
+    public Map<String, Map<TopicPartition, Long>> committedOffsets() {
+        Map<String, Map<TopicPartition, Long>> all = new HashMap<>();
+        for (String groupId : offsets.groupIds()) {
+            Map<TopicPartition, Long> group = new HashMap<>();
+            offsets.offsets(groupId).forEach((tp, offset) -> group.put(tp, offset.offset()));
+            all.put(groupId, group);
+        }
+        return all;
+    }
+
     /** ListGroups, filtered by state and type names (case-insensitive; empty filters match all). */
     public List<ListedGroup> listGroups(List<String> statesFilter, List<String> typesFilter) {
         Set<String> states = lowerCase(statesFilter);

@@ -4,11 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.groups.Tuple.tuple;
 
+import io.vltava.common.topic.TopicPartition;
 import io.vltava.coordinator.group.assignor.AssignmentTopic;
 import io.vltava.coordinator.runtime.CoordinatorRecord;
 import io.vltava.coordinator.runtime.ManualShardContext;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.common.errors.GroupIdNotFoundException;
 import org.apache.kafka.common.errors.GroupNotEmptyException;
@@ -96,6 +98,17 @@ class GroupShardOffsetsTest {
         assertThat(fetch(shard, "g", "t", 1).committedOffset()).isEqualTo(-1);
         assertThat(shard.listGroups(List.of(), List.of())).extracting(ListedGroup::groupId, ListedGroup::groupState, ListedGroup::groupType)
                 .containsExactly(tuple("g", "Empty", "classic"));
+    }
+
+    @Test
+    void everyGroupsCommittedOffsetsAreListedForTheMetrics() {
+        shard.offsetCommit(version(9), commit("g", -1, "t", 2, 42, "")).join();
+        shard.offsetCommit(version(9), commit("g", -1, "t", 0, 7, "")).join();
+        shard.offsetCommit(version(9), commit("h", -1, "u", 1, 5, "")).join();
+
+        assertThat(shard.committedOffsets()).isEqualTo(Map.of(
+                "g", Map.of(new TopicPartition("t", 2), 42L, new TopicPartition("t", 0), 7L),
+                "h", Map.of(new TopicPartition("u", 1), 5L)));
     }
 
     @Test

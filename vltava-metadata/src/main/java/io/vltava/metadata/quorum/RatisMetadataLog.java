@@ -170,6 +170,15 @@ public final class RatisMetadataLog implements MetadataLog {
         return applier.image();
     }
 
+    /** Whether this node leads the metadata quorum, that is, is the active controller. */
+    public boolean isLeader() {
+        try {
+            return server.getDivision(GROUP_ID).getInfo().isLeader();
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
     @Override
     public void close() {
         try {
