@@ -97,6 +97,13 @@ class GroupCommandIT {
         assertThat(shifted.get(0).get("new_offset").asLong()).as("kept at the log end").isEqualTo(5);
         assertThat(committed("readers")).isEqualTo(Map.of(EVENTS_0, 0L, EVENTS_1, 5L));
 
+        JsonNode byTime = json(cli.run("group", "reset-offsets", "readers", "--topic", "events:0", "--to-datetime", "2000-01-01T00:00:00Z",
+                "--dry-run", "-o", "json"));
+        assertThat(byTime.get(0).get("new_offset").asLong()).as("the first record after 2000").isZero();
+        JsonNode future = json(cli.run("group", "reset-offsets", "readers", "--topic", "events:0", "--to-timestamp",
+                Long.toString(System.currentTimeMillis() + 3_600_000), "--dry-run", "-o", "json"));
+        assertThat(future.get(0).get("new_offset").asLong()).as("no record that late: the log end").isEqualTo(5);
+
         Result deleted = cli.run("group", "delete", "readers");
         assertThat(deleted.exitCode()).as(deleted.toString()).isZero();
         Result gone = cli.run("group", "describe", "readers");
