@@ -28,6 +28,7 @@ import org.apache.kafka.common.message.DeleteTopicsRequestData;
 import org.apache.kafka.common.message.DescribeClusterRequestData;
 import org.apache.kafka.common.message.DescribeConfigsRequestData;
 import org.apache.kafka.common.message.DescribeGroupsRequestData;
+import org.apache.kafka.common.message.DescribeLogDirsRequestData;
 import org.apache.kafka.common.message.DescribeTransactionsRequestData;
 import org.apache.kafka.common.message.EndTxnRequestData;
 import org.apache.kafka.common.message.FetchRequestData;
@@ -209,6 +210,14 @@ class AllApiVersionsIT {
                     return data;
                 }),
                 Map.entry(ApiKeys.DESCRIBE_CLUSTER, (v, n) -> new DescribeClusterRequestData().setIncludeClusterAuthorizedOperations(true)),
+                Map.entry(ApiKeys.DESCRIBE_LOG_DIRS, (v, n) -> {
+                    if (v % 2 == 0) {
+                        return new DescribeLogDirsRequestData().setTopics(null);
+                    }
+                    DescribeLogDirsRequestData.DescribableLogDirTopicCollection topics = new DescribeLogDirsRequestData.DescribableLogDirTopicCollection();
+                    topics.add(new DescribeLogDirsRequestData.DescribableLogDirTopic().setTopic("versions").setPartitions(List.of(0)));
+                    return new DescribeLogDirsRequestData().setTopics(topics);
+                }),
                 Map.entry(ApiKeys.FIND_COORDINATOR, (v, n) -> v >= 4
                         ? new FindCoordinatorRequestData().setKeyType((byte) 0).setCoordinatorKeys(List.of("versions-group", "other-group"))
                         : new FindCoordinatorRequestData().setKeyType((byte) 0).setKey("versions-group")),

@@ -12,6 +12,7 @@ import io.vltava.broker.api.DeleteRecordsHandler;
 import io.vltava.broker.api.DeleteTopicsHandler;
 import io.vltava.broker.api.DescribeClusterHandler;
 import io.vltava.broker.api.DescribeConfigsHandler;
+import io.vltava.broker.api.DescribeLogDirsHandler;
 import io.vltava.broker.api.FetchHandler;
 import io.vltava.broker.api.IncrementalAlterConfigsHandler;
 import io.vltava.broker.api.InitProducerIdHandler;
@@ -182,7 +183,8 @@ public final class VltavaServer implements AutoCloseable {
                 new DescribeConfigsHandler(config.nodeId(), image, describer),
                 new IncrementalAlterConfigsHandler(controller),
                 new AlterConfigsHandler(controller),
-                new DescribeClusterHandler(config.nodeId(), clusterId, image)));
+                new DescribeClusterHandler(config.nodeId(), clusterId, image),
+                new DescribeLogDirsHandler(logManager)));
         InternalTopic offsetsTopic = new InternalTopic(TopicNames.CONSUMER_OFFSETS, image, controller,
                 config.getInt(BrokerConfigs.OFFSETS_TOPIC_NUM_PARTITIONS), (short) config.getInt(BrokerConfigs.OFFSETS_TOPIC_REPLICATION_FACTOR),
                 config.getInt(BrokerConfigs.OFFSETS_TOPIC_SEGMENT_BYTES), 0);

@@ -258,6 +258,11 @@ public final class LogManager implements AutoCloseable {
         return logs.values();
     }
 
+    /** The log directories ({@code log.dirs}), as configured; each log lives in one of them. */
+    public List<Path> logDirs() {
+        return config.logDirs();
+    }
+
     /**
      * The log of {@code tp}, created in the log directory with the fewest logs if there is none. An
      * existing log of another topic id (a deleted topic of the same name) is deleted first.

@@ -29,6 +29,10 @@ final class ClientErrors {
         if (error instanceof CommandFailure failure) {
             return failure;
         }
+        if (!(error instanceof ApiException) && error.getCause() instanceof TimeoutException cause) {
+            // The admin client wraps a timeout of its broker lookup (listGroups asks every broker) in a plain KafkaException.
+            return describe(cause, subject, bootstrapServer, timeout);
+        }
         return switch (error) {
             case UnknownTopicOrPartitionException e -> notFound(subject, e);
             case UnknownTopicIdException e -> notFound(subject, e);

@@ -1,6 +1,6 @@
 package io.vltava.cli.topic;
 
-import picocli.CommandLine;
+import io.vltava.cli.ParentCommand;
 import picocli.CommandLine.Command;
 
 /**
@@ -11,15 +11,7 @@ import picocli.CommandLine.Command;
 @Command(name = "topic", mixinStandardHelpOptions = true, description = "Create, list, describe, change and delete topics.",
         subcommands = {TopicCreate.class, TopicList.class, TopicDescribe.class, TopicDelete.class, TopicAlterConfig.class,
                 TopicAddPartitions.class})
-public final class TopicCommand implements Runnable {
-
-    @CommandLine.Spec
-    private CommandLine.Model.CommandSpec spec;
-
-    @Override
-    public void run() {
-        spec.commandLine().usage(System.out);
-    }
+public final class TopicCommand extends ParentCommand {
 
     static String subject(String topic) {
         return "topic '" + topic + "'";

@@ -3,12 +3,12 @@ package io.vltava.cli.topic;
 import io.vltava.cli.CommandFailure;
 import io.vltava.cli.ExitCodes;
 import io.vltava.cli.client.ClientOptions;
+import io.vltava.cli.config.ConfigSources;
 import io.vltava.cli.output.OutputOption;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
@@ -73,7 +73,7 @@ final class TopicDescribe implements Callable<Integer> {
                     .toList();
             List<ConfigRow> configRows = config.entries().stream()
                     .sorted(Comparator.comparing(ConfigEntry::name))
-                    .map(e -> new ConfigRow(e.name(), e.isSensitive() ? "(sensitive)" : e.value(), source(e.source())))
+                    .map(e -> new ConfigRow(e.name(), e.isSensitive() ? "(sensitive)" : e.value(), ConfigSources.label(e.source())))
                     .toList();
             int replicationFactor = description.partitions().isEmpty() ? 0 : description.partitions().get(0).replicas().size();
             output.printer().print(new Description(topic, description.topicId().toString(), description.isInternal(),
@@ -114,16 +114,6 @@ final class TopicDescribe implements Callable<Integer> {
 
     private static List<Integer> ids(Collection<Node> nodes) {
         return nodes.stream().map(Node::id).toList();
-    }
-
-    private static String source(ConfigEntry.ConfigSource source) {
-        return switch (source) {
-            case DYNAMIC_TOPIC_CONFIG -> "topic";
-            case DYNAMIC_BROKER_CONFIG, DYNAMIC_DEFAULT_BROKER_CONFIG, DYNAMIC_BROKER_LOGGER_CONFIG -> "broker (dynamic)";
-            case STATIC_BROKER_CONFIG -> "broker";
-            case DEFAULT_CONFIG -> "default";
-            default -> source.name().toLowerCase(Locale.ROOT);
-        };
     }
 
     /** A topic as {@code describe} shows it. */
