@@ -27,6 +27,8 @@ import java.util.stream.Collectors;
  */
 public final class Printer {
 
+    private static final ObjectMapper JSON = configure(new ObjectMapper()).setSerializationInclusion(JsonInclude.Include.NON_NULL);
+    /** Keeps nulls, so that a column shows {@code -} rather than vanishing when no row has a value. */
     private static final ObjectMapper TREE = configure(new ObjectMapper());
 
     private final OutputFormat format;
@@ -41,7 +43,7 @@ public final class Printer {
     public void print(Object result) {
         try {
             switch (format) {
-                case JSON -> out.println(TREE.writerWithDefaultPrettyPrinter().writeValueAsString(result));
+                case JSON -> out.println(JSON.writerWithDefaultPrettyPrinter().writeValueAsString(result));
                 case YAML -> out.print(yaml().writeValueAsString(result));
                 case TABLE -> printTable(TREE.convertValue(result, Object.class));
             }
@@ -54,12 +56,11 @@ public final class Printer {
     private static ObjectMapper yaml() {
         YAMLFactory factory = YAMLFactory.builder().disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
                 .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES).build();
-        return configure(new ObjectMapper(factory));
+        return configure(new ObjectMapper(factory)).setSerializationInclusion(JsonInclude.Include.NON_NULL);
     }
 
     private static ObjectMapper configure(ObjectMapper mapper) {
         return mapper.setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
-                .setSerializationInclusion(JsonInclude.Include.NON_NULL)
                 .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS);
     }
 
@@ -156,7 +157,7 @@ public final class Printer {
     }
 
     private static String cell(Object value) {
-        if (value == null) {
+        if (value == null || value instanceof List<?> list && list.isEmpty()) {
             return "-";
         }
         if (value instanceof List<?> list) {
