@@ -1,5 +1,8 @@
 package io.vltava.cli;
 
+import io.vltava.cli.consume.ConsumeCommand;
+import io.vltava.cli.perf.PerfCommand;
+import io.vltava.cli.produce.ProduceCommand;
 import io.vltava.cli.topic.TopicCommand;
 import java.util.List;
 import picocli.CommandLine;
@@ -19,7 +22,8 @@ import picocli.CommandLine.ScopeType;
  */
 @Command(name = "vltava", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "Vltava: a streaming platform that speaks Apache Kafka's protocol.",
-        subcommands = {ServerCommand.class, TopicCommand.class, VersionCommand.class, CompletionCommand.class})
+        subcommands = {ServerCommand.class, TopicCommand.class, ProduceCommand.class, ConsumeCommand.class, PerfCommand.class,
+                VersionCommand.class, CompletionCommand.class})
 public final class Vltava implements Runnable {
 
     /** System property the logging configuration reads for the level of client-side logs. */
