@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Shared by bench/compare.sh, bench/groups.sh and bench/transactions.sh: builds Vltava and the benchmarks, fetches Apache
-# Kafka 4.4's broker from Maven Central (into bench/kafka/target/lib), and runs the benchmark class given
-# as the first argument against both brokers, one after the other, with the remaining arguments.
+# Shared by bench/compare.sh, bench/groups.sh, bench/transactions.sh and bench/perf.sh: builds Vltava and
+# the benchmarks, fetches Apache Kafka 4.4's broker from Maven Central (into bench/kafka/target/lib), and
+# runs the benchmark class given as the first argument against both brokers, one after the other, with
+# the remaining arguments.
 # On a machine with 2 or more CPUs the brokers run on the last CPU and the clients on the others.
 set -euo pipefail
 

@@ -2,7 +2,10 @@ package io.vltava.cli;
 
 import io.vltava.cli.cluster.ClusterCommand;
 import io.vltava.cli.config.ConfigCommand;
+import io.vltava.cli.consume.ConsumeCommand;
 import io.vltava.cli.group.GroupCommand;
+import io.vltava.cli.perf.PerfCommand;
+import io.vltava.cli.produce.ProduceCommand;
 import io.vltava.cli.topic.TopicCommand;
 import java.util.List;
 import picocli.CommandLine;
@@ -22,8 +25,8 @@ import picocli.CommandLine.ScopeType;
  */
 @Command(name = "vltava", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "Vltava: a streaming platform that speaks Apache Kafka's protocol.",
-        subcommands = {ServerCommand.class, TopicCommand.class, GroupCommand.class, ConfigCommand.class, ClusterCommand.class, VersionCommand.class,
-                CompletionCommand.class})
+        subcommands = {ServerCommand.class, TopicCommand.class, ProduceCommand.class, ConsumeCommand.class, GroupCommand.class,
+                ConfigCommand.class, ClusterCommand.class, PerfCommand.class, VersionCommand.class, CompletionCommand.class})
 public final class Vltava implements Runnable {
 
     /** System property the logging configuration reads for the level of client-side logs. */

@@ -37,6 +37,7 @@ final class ClientErrors {
             case UnknownTopicOrPartitionException e -> notFound(subject, e);
             case UnknownTopicIdException e -> notFound(subject, e);
             case GroupIdNotFoundException e -> notFound(subject, e);
+            case TimeoutException e when e.getCause() instanceof UnknownTopicOrPartitionException cause -> notFound(subject, cause);
             case TimeoutException e -> new CommandFailure(ExitCodes.UNAVAILABLE, "no answer from a broker at " + bootstrapServer + " within "
                     + seconds(timeout) + " (is one running there? see --bootstrap-server)", error);
             case TopicExistsException e -> new CommandFailure(ExitCodes.FAILURE, subject + " already exists", error);
