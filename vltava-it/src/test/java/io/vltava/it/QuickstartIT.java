@@ -19,7 +19,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Runs the README's quickstart commands as written, against a running broker: the kcat block with
+ * Runs the README's quickstart commands as written, against a running broker: the block with the
+ * vltava command (run from this repository, with VLTAVA_BOOTSTRAP_SERVER pointing at the broker), the kcat block with
  * Debian's kcat (skipped, with the reason printed, where kcat is not installed) and the block with
  * Kafka's console tools, whose {@code bin/*.sh} scripts are stood in for by the same tool classes from
  * Kafka 4.4's kafka-tools artifact.
@@ -48,19 +49,39 @@ class QuickstartIT {
     }
 
     @Test
+    void vltavaCommandsWork() throws Exception {
+        List<String> commands = new ArrayList<>();
+        for (String command : readmeBlock(0)) {
+            if (command.startsWith("curl ") && !KafkaTools.onPath("curl")) {
+                System.out.println("QuickstartIT: curl is not installed; skipping `" + command + "`");
+                continue;
+            }
+            commands.add(command.replace("127.0.0.1:9644", "127.0.0.1:" + broker.metricsPort()));
+        }
+        String output = run(commands, BrokerProcess.repositoryRoot());
+        assertThat(output).contains("created");
+        assertThat(output).contains("alice -> hello (partition").contains("bob -> from vltava (partition");
+        assertThat(output).containsPattern("quickstart-vltava\\s+\\d\\s+\\d\\s+\\d\\s+0");
+        assertThat(output).contains("RECORDS-PER-SECOND");
+        if (KafkaTools.onPath("curl")) {
+            assertThat(output).contains("kafka_server_brokertopicmetrics_messagesin_total{topic=\"quickstart-vltava\"}");
+        }
+    }
+
+    @Test
     void kcatCommandsWork() throws Exception {
         assumeTrue(KafkaTools.onPath("kcat"), () -> {
             System.out.println("QuickstartIT: kcat is not installed (apt-get install kcat); skipping the kcat block");
             return "kcat is not installed";
         });
-        String output = run(readmeBlock(0));
+        String output = run(readmeBlock(1), kafkaHome);
         assertThat(output).contains("hello from kcat");
         assertThat(output.lines().filter("hello from kcat"::equals)).as("read twice: by offset and in a group").hasSize(2);
     }
 
     @Test
     void kafkaConsoleToolsWork() throws Exception {
-        String output = run(readmeBlock(1));
+        String output = run(readmeBlock(2), kafkaHome);
         assertThat(output).contains("Created topic quickstart-events.");
         assertThat(output).contains("Topic: quickstart-events").contains("PartitionCount: 1");
         assertThat(output).contains("hello from Kafka's tools");
@@ -92,11 +113,13 @@ class QuickstartIT {
         return blocks.get(index);
     }
 
-    private static String run(List<String> commands) throws Exception {
+    private static String run(List<String> commands, Path directory) throws Exception {
         StringBuilder output = new StringBuilder();
         for (String command : commands) {
             String concrete = command.replace("127.0.0.1:9092", broker.bootstrapServers());
-            Process process = new ProcessBuilder("bash", "-c", concrete).directory(kafkaHome.toFile()).redirectErrorStream(true).start();
+            ProcessBuilder builder = new ProcessBuilder("bash", "-c", concrete).directory(directory.toFile()).redirectErrorStream(true);
+            builder.environment().put("VLTAVA_BOOTSTRAP_SERVER", broker.bootstrapServers());
+            Process process = builder.start();
             boolean finished = process.waitFor(90, TimeUnit.SECONDS);
             String printed = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             if (!finished) {
