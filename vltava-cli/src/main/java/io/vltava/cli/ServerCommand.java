@@ -18,15 +18,7 @@ import picocli.CommandLine.Option;
 /** {@code vltava server}: runs a broker. */
 @Command(name = "server", description = "Run a Vltava broker.", mixinStandardHelpOptions = true,
         subcommands = {ServerCommand.Start.class})
-final class ServerCommand implements Runnable {
-
-    @picocli.CommandLine.Spec
-    private picocli.CommandLine.Model.CommandSpec spec;
-
-    @Override
-    public void run() {
-        spec.commandLine().usage(System.out);
-    }
+final class ServerCommand extends ParentCommand {
 
     /**
      * {@code vltava server start}: runs the broker in the foreground until SIGTERM or Ctrl-C, then shuts

@@ -64,7 +64,7 @@ public final class Vltava implements Runnable {
      * once instead. The broker ({@code vltava server}) keeps its logs.
      */
     private static void quietenClientLogs(String[] args) {
-        boolean server = args.length > 0 && args[0].equals("server");
+        boolean server = List.of(args).stream().filter(arg -> !arg.startsWith("-")).findFirst().orElse("").equals("server");
         boolean verbose = List.of(args).contains("--verbose") || List.of(args).contains("-v");
         if (!server && System.getProperty(CLIENT_LOG_LEVEL_PROPERTY) == null) {
             System.setProperty(CLIENT_LOG_LEVEL_PROPERTY, verbose ? "WARN" : "OFF");

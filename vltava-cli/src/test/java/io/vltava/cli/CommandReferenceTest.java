@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
@@ -53,7 +54,7 @@ class CommandReferenceTest {
         return out.toString();
     }
 
-    private static void walk(CommandLine command, java.util.function.Consumer<CommandLine> visit) {
+    private static void walk(CommandLine command, Consumer<CommandLine> visit) {
         visit.accept(command);
         for (CommandLine sub : command.getSubcommands().values().stream().distinct().toList()) {
             walk(sub, visit);

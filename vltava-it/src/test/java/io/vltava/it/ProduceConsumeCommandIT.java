@@ -13,8 +13,6 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -33,10 +31,12 @@ class ProduceConsumeCommandIT {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static EmbeddedBroker broker;
+    private static VltavaCli cli;
 
     @BeforeAll
     static void startBroker() {
         broker = EmbeddedBroker.start(Map.of("auto.create.topics.enable", "false"));
+        cli = new VltavaCli(broker.bootstrapServers());
     }
 
     @AfterAll
@@ -47,12 +47,12 @@ class ProduceConsumeCommandIT {
     @Test
     void producesKeysValuesAndHeadersAndConsumesThemThroughATemplate() {
         createTopic("orders");
-        Result produced = vltava("produce", "orders", "-k", ":", "-H", "source=test", "-H", "v=1").stdin("k1:apple\nk2:pear\nk3:plum\n").run();
+        Result produced = cli.command("produce", "orders", "-k", ":", "-H", "source=test", "-H", "v=1").stdin("k1:apple\nk2:pear\nk3:plum\n").run();
         assertThat(produced.exitCode()).as(produced.toString()).isZero();
         assertThat(produced.stdout()).isEmpty();
         assertThat(produced.stderr().strip()).isEqualTo("produced 3 records to orders");
 
-        Result consumed = vltava("consume", "orders", "--from-beginning", "-n", "3", "-f", "%k=%v %h %p %o\\n").run();
+        Result consumed = cli.command("consume", "orders", "--from-beginning", "-n", "3", "-f", "%k=%v %h %p %o\\n").run();
         assertThat(consumed.exitCode()).as(consumed.toString()).isZero();
         assertThat(consumed.stdout()).isEqualTo("""
                 k1=apple source=test,v=1 0 0
@@ -61,7 +61,7 @@ class ProduceConsumeCommandIT {
                 """);
         assertThat(consumed.stderr()).contains("consumed 3 records from orders");
 
-        Result json = vltava("consume", "orders", "--from-beginning", "-n", "3", "-o", "json").run();
+        Result json = cli.command("consume", "orders", "--from-beginning", "-n", "3", "-o", "json").run();
         assertThat(json.exitCode()).as(json.toString()).isZero();
         List<JsonNode> records = json.stdout().lines().map(ProduceConsumeCommandIT::parse).toList();
         assertThat(records).hasSize(3);
@@ -79,13 +79,13 @@ class ProduceConsumeCommandIT {
         createTopic("from-file", "2");
         Path file = dir.resolve("records.txt");
         Files.writeString(file, "one\ntwo\n");
-        Result produced = vltava("produce", "from-file", "--file", file.toString(), "-p", "1", "--acks", "1", "-z", "lz4").run();
+        Result produced = cli.command("produce", "from-file", "--file", file.toString(), "-p", "1", "--acks", "1", "-z", "lz4").run();
         assertThat(produced.exitCode()).as(produced.toString()).isZero();
 
-        Result consumed = vltava("consume", "from-file", "-p", "1", "--from-beginning", "-n", "2", "-f", "%p:%v\\n").run();
+        Result consumed = cli.command("consume", "from-file", "-p", "1", "--from-beginning", "-n", "2", "-f", "%p:%v\\n").run();
         assertThat(consumed.stdout()).isEqualTo("1:one\n1:two\n");
 
-        Result missing = vltava("produce", "from-file", "--file", dir.resolve("absent.txt").toString()).run();
+        Result missing = cli.command("produce", "from-file", "--file", dir.resolve("absent.txt").toString()).run();
         assertThat(missing.exitCode()).isEqualTo(2);
         assertThat(missing.stderr().strip()).isEqualTo("vltava: file '" + dir.resolve("absent.txt") + "' does not exist");
     }
@@ -94,10 +94,10 @@ class ProduceConsumeCommandIT {
     void aGroupContinuesWhereItLeft() {
         createTopic("grouped");
         produce("grouped", "a\nb\nc\nd\n");
-        Result first = vltava("consume", "grouped", "-g", "readers", "--from-beginning", "-n", "2").run();
+        Result first = cli.command("consume", "grouped", "-g", "readers", "--from-beginning", "-n", "2").run();
         assertThat(first.exitCode()).as(first.toString()).isZero();
         assertThat(first.stdout()).isEqualTo("a\nb\n");
-        Result second = vltava("consume", "grouped", "--group", "readers", "--from-beginning", "-n", "2").run();
+        Result second = cli.command("consume", "grouped", "--group", "readers", "--from-beginning", "-n", "2").run();
         assertThat(second.exitCode()).as(second.toString()).isZero();
         assertThat(second.stdout()).isEqualTo("c\nd\n");
     }
@@ -106,22 +106,20 @@ class ProduceConsumeCommandIT {
     void startsAtAnOffsetOrATime() throws Exception {
         createTopic("positions");
         produce("positions", "old1\nold2\n");
-        Thread.sleep(50);
         long between = System.currentTimeMillis();
-        Thread.sleep(50);
         produce("positions", "new1\nnew2\n");
 
-        Result byOffset = vltava("consume", "positions", "--offset", "1", "-n", "3").run();
+        Result byOffset = cli.command("consume", "positions", "--offset", "1", "-n", "3").run();
         assertThat(byOffset.stdout()).isEqualTo("old2\nnew1\nnew2\n");
 
-        Result byTime = vltava("consume", "positions", "--timestamp", Long.toString(between), "--idle-timeout", "2s").run();
+        Result byTime = cli.command("consume", "positions", "--timestamp", Long.toString(between), "-n", "2").run();
         assertThat(byTime.exitCode()).as(byTime.toString()).isZero();
         assertThat(byTime.stdout()).isEqualTo("new1\nnew2\n");
 
-        Result byIsoTime = vltava("consume", "positions", "--timestamp", "2000-01-01T00:00:00Z", "-n", "1").run();
+        Result byIsoTime = cli.command("consume", "positions", "--timestamp", "2000-01-01T00:00:00Z", "-n", "1").run();
         assertThat(byIsoTime.stdout()).isEqualTo("old1\n");
 
-        Result both = vltava("consume", "positions", "--offset", "1", "--from-beginning").run();
+        Result both = cli.command("consume", "positions", "--offset", "1", "--from-beginning").run();
         assertThat(both.exitCode()).isEqualTo(2);
     }
 
@@ -129,7 +127,7 @@ class ProduceConsumeCommandIT {
     void startsAtTheEndByDefaultAndStopsCleanlyOnSigterm() throws Exception {
         createTopic("live");
         produce("live", "before\n");
-        Process consumer = VltavaCommand.of("consume", "live", "-f", "%o %v\\n", "--bootstrap-server", broker.bootstrapServers()).start();
+        Process consumer = cli.command("consume", "live", "-f", "%o %v\\n").start();
         try {
             BufferedReader stderr = new BufferedReader(new InputStreamReader(consumer.getErrorStream(), StandardCharsets.UTF_8));
             assertThat(readLineStartingWith(stderr, "consuming")).isEqualTo("consuming topic 'live' (1 partition, from the end); stop with Ctrl-C");
@@ -149,11 +147,11 @@ class ProduceConsumeCommandIT {
 
     @Test
     void anUnknownTopicIsExitCode3() {
-        Result produce = vltava("produce", "no-such-topic", "--timeout", "3s").stdin("x\n").run();
+        Result produce = cli.command("produce", "no-such-topic", "--timeout", "3s").stdin("x\n").run();
         assertThat(produce.exitCode()).as(produce.toString()).isEqualTo(3);
         assertThat(produce.stderr().strip()).isEqualTo("vltava: topic 'no-such-topic' does not exist");
 
-        Result consume = vltava("consume", "no-such-topic", "-n", "1").run();
+        Result consume = cli.command("consume", "no-such-topic", "-n", "1").run();
         assertThat(consume.exitCode()).as(consume.toString()).isEqualTo(3);
         assertThat(consume.stderr().strip()).isEqualTo("vltava: topic 'no-such-topic' does not exist");
     }
@@ -171,25 +169,25 @@ class ProduceConsumeCommandIT {
 
     @Test
     void badFlagsAreUsageErrors() {
-        Result unknown = vltava("consume", "orders", "--bogus").run();
+        Result unknown = cli.command("consume", "orders", "--bogus").run();
         assertThat(unknown.exitCode()).isEqualTo(2);
         assertThat(unknown.stderr()).startsWith("vltava: Unknown option: '--bogus'").contains("vltava consume --help");
 
-        Result badAcks = vltava("produce", "orders", "--acks", "2").run();
+        Result badAcks = cli.command("produce", "orders", "--acks", "2").run();
         assertThat(badAcks.exitCode()).isEqualTo(2);
 
-        Result badTemplate = vltava("consume", "orders", "-f", "%x").run();
+        Result badTemplate = cli.command("consume", "orders", "-f", "%x").run();
         assertThat(badTemplate.exitCode()).isEqualTo(2);
         assertThat(badTemplate.stderr()).startsWith("vltava: --format: unknown placeholder or escape '%x'");
     }
 
     private static void createTopic(String topic, String... partitions) {
-        Result created = vltava("topic", "create", topic, "-p", partitions.length == 0 ? "1" : partitions[0]).run();
+        Result created = cli.command("topic", "create", topic, "-p", partitions.length == 0 ? "1" : partitions[0]).run();
         assertThat(created.exitCode()).as(created.toString()).isZero();
     }
 
     private static void produce(String topic, String lines) {
-        Result produced = vltava("produce", topic).stdin(lines).run();
+        Result produced = cli.command("produce", topic).stdin(lines).run();
         assertThat(produced.exitCode()).as(produced.toString()).isZero();
     }
 
@@ -202,12 +200,6 @@ class ProduceConsumeCommandIT {
         return null;
     }
 
-    private static VltavaCommand vltava(String... args) {
-        List<String> all = new ArrayList<>(List.of(args));
-        all.add("--bootstrap-server");
-        all.add(broker.bootstrapServers());
-        return VltavaCommand.of(all.toArray(String[]::new)).timeout(Duration.ofSeconds(60));
-    }
 
     private static JsonNode parse(String line) {
         try {

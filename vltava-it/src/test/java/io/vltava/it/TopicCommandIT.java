@@ -112,6 +112,14 @@ class TopicCommandIT {
         Result badConfig = cli.run("topic", "create", "bad-config", "--config", "retention.ms=soon");
         assertThat(badConfig.exitCode()).as(badConfig.toString()).isEqualTo(2);
         assertThat(badConfig.stderr()).startsWith("vltava: topic 'bad-config': ").doesNotContain("Exception");
+
+        Result badClientSetting = cli.run("topic", "list", "-X", "retries=several");
+        assertThat(badClientSetting.exitCode()).as(badClientSetting.toString()).isEqualTo(2);
+        assertThat(badClientSetting.stderr().strip()).startsWith("vltava: bad client setting: ").contains("retries");
+
+        Result unresolvable = VltavaCommand.run("topic", "list", "--bootstrap-server", "no-such-host.invalid:9092");
+        assertThat(unresolvable.exitCode()).as(unresolvable.toString()).isEqualTo(2);
+        assertThat(unresolvable.stderr().strip()).startsWith("vltava: bad client setting: ").contains("no-such-host.invalid");
     }
 
     @Test

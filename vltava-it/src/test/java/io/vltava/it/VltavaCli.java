@@ -27,10 +27,15 @@ final class VltavaCli {
     }
 
     Result run(String... args) {
+        return command(args).run();
+    }
+
+    /** The command, not yet run, for one that needs input, a longer timeout or to run in the background. */
+    VltavaCommand command(String... args) {
         List<String> all = new ArrayList<>(List.of(args));
         all.add("--bootstrap-server");
         all.add(bootstrapServers);
-        return VltavaCommand.run(all.toArray(String[]::new));
+        return VltavaCommand.of(all.toArray(String[]::new));
     }
 
     /** The JSON a command printed; it must have succeeded. */

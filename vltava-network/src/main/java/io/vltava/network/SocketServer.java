@@ -22,7 +22,6 @@ import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.GlobalEventExecutor;
-import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.vltava.common.config.Endpoint;
 import io.vltava.protocol.frame.KafkaFrameDecoder;
 import io.vltava.protocol.frame.RequestDecoder;
@@ -71,11 +70,6 @@ public final class SocketServer implements AutoCloseable {
     private final Map<String, Channel> boundChannels = new LinkedHashMap<>();
     /** Every open client connection, so that close() closes them itself: stopping the event loops leaves some open. */
     private final ChannelGroup connections = new DefaultChannelGroup("vltava-connections", GlobalEventExecutor.INSTANCE);
-
-    /** A server whose metrics go to a registry of their own, which nobody scrapes. */
-    public SocketServer(SocketServerConfig config, RequestHandler handler) {
-        this(config, handler, new NetworkMetrics(new PrometheusRegistry()));
-    }
 
     public SocketServer(SocketServerConfig config, RequestHandler handler, NetworkMetrics metrics) {
         this.config = config;

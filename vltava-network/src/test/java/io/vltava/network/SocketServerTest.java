@@ -2,6 +2,7 @@ package io.vltava.network;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.vltava.common.config.Endpoint;
 import io.vltava.network.FakeHandler.Call;
 import io.vltava.protocol.NettyLeaks;
@@ -55,7 +56,7 @@ class SocketServerTest {
     private void start(long connectionsMaxIdleMs, int maxQueuedRequests) throws InterruptedException {
         SocketServerConfig config = new SocketServerConfig(List.of(new Endpoint("PLAINTEXT", "127.0.0.1", 0)), 1 << 20, 2, -1, -1,
                 connectionsMaxIdleMs, maxQueuedRequests);
-        server = new SocketServer(config, handler);
+        server = new SocketServer(config, handler, new NetworkMetrics(new PrometheusRegistry()));
         List<Endpoint> bound = server.start();
         assertThat(bound).hasSize(1);
         assertThat(bound.get(0).port()).isPositive();

@@ -1,5 +1,6 @@
 package io.vltava.testing;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -11,16 +12,13 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
  * Runs the real {@code bin/vltava} launcher as a user would, in a process of its own, and captures its
  * exit code, standard output and standard error.
  *
- * <p>Threading: build and run from the test thread; two short-lived threads drain the process's output.
+ * <p>Threading: build and run from the test thread; two short-lived threads of its own drain the process's output.
  */
 public final class VltavaCommand {
 
@@ -81,35 +79,46 @@ public final class VltavaCommand {
     /** Runs the command to its end. */
     public Result run() {
         Process process = start();
-        CompletableFuture<String> out = CompletableFuture.supplyAsync(() -> readAll(process.getInputStream()));
-        CompletableFuture<String> err = CompletableFuture.supplyAsync(() -> readAll(process.getErrorStream()));
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        Thread outDrain = drain(process.getInputStream(), out, "vltava-command-stdout");
+        Thread errDrain = drain(process.getErrorStream(), err, "vltava-command-stderr");
         try (OutputStream input = process.getOutputStream()) {
             input.write(stdin);
         } catch (IOException e) {
             // the command did not read its input; its exit code tells the rest
         }
         try {
-            if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            boolean finished = process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            if (!finished) {
                 process.destroyForcibly();
-                throw new IllegalStateException("bin/vltava " + String.join(" ", args) + " did not finish within " + timeout
-                        + "; output so far:\n" + out.getNow("") + err.getNow(""));
             }
-            return new Result(process.exitValue(), out.get(10, TimeUnit.SECONDS), withoutBuildNote(err.get(10, TimeUnit.SECONDS)));
+            outDrain.join(10_000);
+            errDrain.join(10_000);
+            if (!finished) {
+                throw new IllegalStateException("bin/vltava " + String.join(" ", args) + " did not finish within " + timeout
+                        + "; its output:\n" + text(out) + text(err));
+            }
+            return new Result(process.exitValue(), text(out), withoutBuildNote(text(err)));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             process.destroyForcibly();
             throw new IllegalStateException("Interrupted", e);
-        } catch (ExecutionException | TimeoutException e) {
-            throw new IllegalStateException(e);
         }
     }
 
-    private static String readAll(InputStream stream) {
-        try {
-            return new String(stream.readAllBytes(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            return "";
-        }
+    private static Thread drain(InputStream stream, ByteArrayOutputStream into, String name) {
+        return Thread.ofPlatform().name(name).daemon().start(() -> {
+            try (stream) {
+                stream.transferTo(into);
+            } catch (IOException e) {
+                // the process went away; what it wrote so far is kept
+            }
+        });
+    }
+
+    private static String text(ByteArrayOutputStream bytes) {
+        return bytes.toString(StandardCharsets.UTF_8);
     }
 
     private static String withoutBuildNote(String stderr) {

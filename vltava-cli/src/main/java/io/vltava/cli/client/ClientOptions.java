@@ -12,10 +12,17 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
+import java.util.function.Function;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.KafkaFuture;
+import org.apache.kafka.common.config.ConfigException;
 import picocli.CommandLine.Option;
 
 /**
@@ -31,7 +38,7 @@ public final class ClientOptions {
 
     @Option(names = {"-b", "--bootstrap-server"}, paramLabel = "HOST:PORT",
             defaultValue = "${env:VLTAVA_BOOTSTRAP_SERVER:-127.0.0.1:9092}",
-            description = "Broker(s) to connect to, comma-separated (default: $VLTAVA_BOOTSTRAP_SERVER, else ${DEFAULT-VALUE}).")
+            description = "Broker(s) to connect to, comma-separated (default: $VLTAVA_BOOTSTRAP_SERVER, else 127.0.0.1:9092).")
     private String bootstrapServer;
 
     @Option(names = "--command-config", paramLabel = "FILE",
@@ -54,7 +61,7 @@ public final class ClientOptions {
     }
 
     /** The client properties for a producer, consumer or admin client, with {@code defaults} under the user's. */
-    public Properties properties(Map<String, Object> defaults) {
+    Properties properties(Map<String, Object> defaults) {
         Properties properties = new Properties();
         properties.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrapServer);
         properties.put(CommonClientConfigs.CLIENT_ID_CONFIG, "vltava-cli");
@@ -75,9 +82,38 @@ public final class ClientOptions {
     /** An admin client whose every call gives up after {@code --timeout}. */
     public Admin admin() {
         int timeoutMs = (int) Math.min(Integer.MAX_VALUE, timeout.toMillis());
-        return Admin.create(properties(Map.of(
-                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, timeoutMs,
-                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, timeoutMs)));
+        return create(Map.of(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, timeoutMs, AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, timeoutMs),
+                Admin::create);
+    }
+
+    /** A producer with {@code defaults} (serializers included) under the user's client properties. */
+    public Producer<byte[], byte[]> producer(Map<String, Object> defaults) {
+        return create(defaults, KafkaProducer<byte[], byte[]>::new);
+    }
+
+    /** A consumer with {@code defaults} (deserializers included) under the user's client properties. */
+    public Consumer<byte[], byte[]> consumer(Map<String, Object> defaults) {
+        return create(defaults, KafkaConsumer<byte[], byte[]>::new);
+    }
+
+    /**
+     * Builds a Kafka client. The clients check their settings and resolve the bootstrap addresses as
+     * they are built, and report a bad one inside a general "failed to construct" error: that becomes
+     * a usage error with the reason.
+     */
+    private <T> T create(Map<String, Object> defaults, Function<Properties, T> factory) {
+        Properties properties = properties(defaults);
+        try {
+            return factory.apply(properties);
+        } catch (KafkaException e) {
+            Throwable reason = e instanceof ConfigException ? e : e.getCause();
+            if (reason instanceof ConfigException) {
+                String message = reason.getMessage().contains(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG)
+                        ? reason.getMessage() + " (--bootstrap-server " + bootstrapServer + ")" : reason.getMessage();
+                throw new CommandFailure(ExitCodes.USAGE, "bad client setting: " + message, e);
+            }
+            throw failure(e, "the Kafka client");
+        }
     }
 
     /**

@@ -3,6 +3,7 @@ package io.vltava.cli.config;
 import io.vltava.cli.CommandFailure;
 import io.vltava.cli.ExitCodes;
 import io.vltava.cli.client.ClientOptions;
+import io.vltava.cli.client.TopicPartitions;
 import java.util.Collection;
 import java.util.Comparator;
 import org.apache.kafka.clients.admin.Admin;
@@ -43,6 +44,6 @@ final class ConfigTarget {
 
     /** How failures name {@code resource}: {@code topic 'orders'} or {@code broker 1}. */
     static String subject(ConfigResource resource) {
-        return resource.type() == ConfigResource.Type.TOPIC ? "topic '" + resource.name() + "'" : "broker " + resource.name();
+        return resource.type() == ConfigResource.Type.TOPIC ? TopicPartitions.subject(resource.name()) : "broker " + resource.name();
     }
 }

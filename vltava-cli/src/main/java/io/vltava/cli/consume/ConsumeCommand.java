@@ -35,7 +35,6 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
 import org.apache.kafka.common.KafkaException;
@@ -119,7 +118,7 @@ public final class ConsumeCommand implements Callable<Integer> {
         validate();
         PrintStream out = new PrintStream(new BufferedOutputStream(new FileOutputStream(FileDescriptor.out), 1 << 16), false,
                 StandardCharsets.UTF_8);
-        Consumer<byte[], byte[]> consumer = new KafkaConsumer<>(client.properties(consumerProperties()));
+        Consumer<byte[], byte[]> consumer = client.consumer(consumerProperties());
         Thread hook = new Thread(() -> stop(consumer, out), "vltava-consume-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         try {
@@ -328,11 +327,25 @@ public final class ConsumeCommand implements Callable<Integer> {
             }
         }
 
+        /** Commits what was printed from the partitions leaving, and forgets them: their new owner commits from now on. */
         @Override
         public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
-            if (!consumed.isEmpty()) {
-                consumer.commitSync(consumed, client.timeout());
+            Map<TopicPartition, OffsetAndMetadata> leaving = new HashMap<>();
+            for (TopicPartition partition : partitions) {
+                OffsetAndMetadata offset = consumed.remove(partition);
+                if (offset != null) {
+                    leaving.put(partition, offset);
+                }
             }
+            if (!leaving.isEmpty()) {
+                consumer.commitSync(leaving, client.timeout());
+            }
+        }
+
+        /** Partitions taken away without a revocation belong to another member already: nothing may be committed for them. */
+        @Override
+        public void onPartitionsLost(Collection<TopicPartition> partitions) {
+            partitions.forEach(consumed::remove);
         }
     }
 }

@@ -3,6 +3,7 @@ package io.vltava.cli.group;
 import io.vltava.cli.CommandFailure;
 import io.vltava.cli.ExitCodes;
 import io.vltava.cli.client.ClientOptions;
+import io.vltava.cli.client.TopicPartitions;
 import io.vltava.cli.output.OutputOption;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -143,7 +144,7 @@ final class GroupResetOffsets implements Callable<Integer> {
         for (String spec : scope.topics) {
             int colon = spec.lastIndexOf(':');
             String topic = colon < 0 ? spec : spec.substring(0, colon);
-            TopicDescription description = client.await(admin.describeTopics(List.of(topic)).allTopicNames(), "topic '" + topic + "'").get(topic);
+            TopicDescription description = client.await(admin.describeTopics(List.of(topic)).allTopicNames(), TopicPartitions.subject(topic)).get(topic);
             if (colon < 0) {
                 description.partitions().forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
                 continue;
@@ -161,10 +162,14 @@ final class GroupResetOffsets implements Callable<Integer> {
 
     private static int partitionIndex(String spec, String partition) {
         try {
-            return Integer.parseInt(partition.strip());
+            int index = Integer.parseInt(partition.strip());
+            if (index >= 0) {
+                return index;
+            }
         } catch (NumberFormatException e) {
-            throw new CommandFailure(ExitCodes.USAGE, "'" + spec + "' is not TOPIC or TOPIC:PARTITION,...");
+            // reported below
         }
+        throw new CommandFailure(ExitCodes.USAGE, "'" + spec + "' is not TOPIC or TOPIC:PARTITION,...");
     }
 
     private Long timestamp() {

@@ -3,6 +3,7 @@ package io.vltava.cli.group;
 import io.vltava.cli.CommandFailure;
 import io.vltava.cli.ExitCodes;
 import io.vltava.cli.client.ClientOptions;
+import io.vltava.cli.client.TopicPartitions;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
@@ -93,7 +94,7 @@ final class Groups {
     }
 
     private static String topics(Collection<TopicPartition> partitions) {
-        return partitions.stream().map(TopicPartition::topic).distinct().sorted().map(t -> "topic '" + t + "'")
+        return partitions.stream().map(TopicPartition::topic).distinct().sorted().map(TopicPartitions::subject)
                 .collect(Collectors.joining(", "));
     }
 }

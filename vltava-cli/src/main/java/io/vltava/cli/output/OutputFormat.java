@@ -1,6 +1,6 @@
 package io.vltava.cli.output;
 
-/** How a command prints its result: {@code --output table|json|yaml}. */
+/** How a command prints its result: {@code --output table|json|yaml}. Threading: immutable. */
 public enum OutputFormat {
     /** Aligned columns for people. */
     TABLE,

@@ -9,8 +9,6 @@ import java.util.Map;
 import java.util.Random;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.TopicPartition;
@@ -34,7 +32,7 @@ final class PerfClients {
         properties.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
         properties.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
         properties.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, client.timeout().toMillis());
-        return new KafkaProducer<>(client.properties(properties));
+        return client.producer(properties);
     }
 
     /** A consumer in {@code group}, from the earliest offset where it has none, or without a group when null. */
@@ -48,7 +46,7 @@ final class PerfClients {
         if (group != null) {
             properties.put(ConsumerConfig.GROUP_ID_CONFIG, group);
         }
-        return new KafkaConsumer<>(client.properties(properties));
+        return client.consumer(properties);
     }
 
     /** Assigns every partition of the topic to {@code consumer}, positioned at their ends unless {@code fromBeginning}. */

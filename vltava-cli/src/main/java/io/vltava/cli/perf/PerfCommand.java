@@ -1,6 +1,6 @@
 package io.vltava.cli.perf;
 
-import picocli.CommandLine;
+import io.vltava.cli.ParentCommand;
 import picocli.CommandLine.Command;
 
 /**
@@ -11,13 +11,5 @@ import picocli.CommandLine.Command;
 @Command(name = "perf", mixinStandardHelpOptions = true,
         description = "Measure a cluster: produce and consume throughput and latency, and end-to-end latency.",
         subcommands = {PerfProduce.class, PerfConsume.class, PerfE2e.class})
-public final class PerfCommand implements Runnable {
-
-    @CommandLine.Spec
-    private CommandLine.Model.CommandSpec spec;
-
-    @Override
-    public void run() {
-        spec.commandLine().usage(System.out);
-    }
+public final class PerfCommand extends ParentCommand {
 }

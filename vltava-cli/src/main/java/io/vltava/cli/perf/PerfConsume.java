@@ -14,7 +14,6 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
-import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -83,11 +82,11 @@ final class PerfConsume implements Callable<Integer> {
                             if (consumed.incrementAndGet() > workload.limit()) {
                                 break;
                             }
-                            stats.record(record.serializedKeySize() + Math.max(0, record.serializedValueSize()), -1);
+                            stats.record(Math.max(0, record.serializedKeySize()) + Math.max(0, record.serializedValueSize()), -1);
                             lastRecordNanos.set(System.nanoTime());
                         }
                     }
-                } catch (KafkaException e) {
+                } catch (RuntimeException e) {
                     firstError.compareAndSet(null, e);
                 }
             }));

@@ -14,7 +14,6 @@ import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.KafkaException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
@@ -46,7 +45,7 @@ final class PerfE2e implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
-        workload.prepare(client, Long.BYTES, 1, "producers");
+        workload.prepare(client, Long.BYTES, 1, "--producers");
         AtomicLong acknowledged = new AtomicLong();
         AtomicReference<Exception> firstError = new AtomicReference<>();
         try (Consumer<byte[], byte[]> consumer = PerfClients.consumer(client, null)) {
@@ -71,21 +70,26 @@ final class PerfE2e implements Callable<Integer> {
                         });
                     }
                     producer.flush();
-                } catch (KafkaException e) {
+                } catch (RuntimeException e) {
                     firstError.compareAndSet(null, e);
                 }
             });
             long lastRecordNanos = System.nanoTime();
             long idleNanos = client.timeout().toNanos();
-            while (firstError.get() == null && System.nanoTime() - lastRecordNanos < idleNanos
-                    && (producerThread.isAlive() || stats.records() < acknowledged.get())) {
-                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(POLL)) {
-                    long receivedNanos = System.nanoTime();
-                    stats.record(record.serializedValueSize(), receivedNanos - ByteBuffer.wrap(record.value()).getLong(0));
-                    lastRecordNanos = receivedNanos;
+            try {
+                while (firstError.get() == null && System.nanoTime() - lastRecordNanos < idleNanos
+                        && (producerThread.isAlive() || stats.records() < acknowledged.get())) {
+                    for (ConsumerRecord<byte[], byte[]> record : consumer.poll(POLL)) {
+                        long receivedNanos = System.nanoTime();
+                        stats.record(record.serializedValueSize(), receivedNanos - ByteBuffer.wrap(record.value()).getLong(0));
+                        lastRecordNanos = receivedNanos;
+                    }
                 }
+            } catch (RuntimeException e) {
+                firstError.compareAndSet(null, e);
+            } finally {
+                producerThread.join();
             }
-            producerThread.join();
             Summary summary = stats.finish();
             if (firstError.get() != null) {
                 throw client.failure(firstError.get(), TopicPartitions.subject(workload.topic()));

@@ -13,7 +13,6 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.KafkaException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -68,7 +67,7 @@ final class PerfProduce implements Callable<Integer> {
                         });
                     }
                     producer.flush();
-                } catch (KafkaException e) {
+                } catch (RuntimeException e) {
                     firstError.compareAndSet(null, e);
                 }
             }));

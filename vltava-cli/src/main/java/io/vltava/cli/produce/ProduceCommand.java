@@ -20,7 +20,6 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
-import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -38,7 +37,7 @@ import picocli.CommandLine.Parameters;
  * {@code vltava produce}: writes each line of standard input or a file to a topic as one record.
  *
  * <p>Threading: reads and sends on the command's thread; the producer's I/O thread runs the send
- * callbacks, which only count.
+ * callbacks, which only count. On SIGTERM or Ctrl-C a shutdown hook delivers the records read so far.
  */
 @Command(name = "produce", mixinStandardHelpOptions = true,
         description = "Write records to a topic: one per line of standard input (or --file), as VALUE or KEY<SEP>VALUE.")
@@ -70,13 +69,18 @@ public final class ProduceCommand implements Callable<Integer> {
     public Integer call() {
         List<Header> recordHeaders = parseHeaders();
         String subject = TopicPartitions.subject(topic);
-        Producer<byte[], byte[]> producer = new KafkaProducer<>(client.properties(producerProperties()));
+        Producer<byte[], byte[]> producer = client.producer(producerProperties());
         try {
             List<TopicPartition> partitions = TopicPartitions.of(producer, topic, client);
             if (partition != null) {
                 TopicPartitions.require(partitions, topic, partition);
             }
             Sends sends = new Sends();
+            Thread stopped = Thread.ofPlatform().name("vltava-produce-shutdown").unstarted(() -> {
+                producer.flush();
+                System.err.println("stopped: " + summary(sends));
+            });
+            Runtime.getRuntime().addShutdownHook(stopped);
             try (BufferedReader reader = open()) {
                 long lineNumber = 0;
                 for (String line = reader.readLine(); line != null; line = reader.readLine()) {
@@ -88,16 +92,30 @@ public final class ProduceCommand implements Callable<Integer> {
                         + e.getMessage(), e);
             } finally {
                 producer.flush();
+                removeShutdownHook(stopped);
             }
             if (sends.firstError.get() != null) {
                 CommandFailure failure = client.failure(sends.firstError.get(), subject);
                 throw new CommandFailure(failure.exitCode(), sends.failed.get() + " of " + sends.sent + " records failed: "
                         + failure.getMessage(), sends.firstError.get());
             }
-            System.err.println("produced " + sends.acknowledged.get() + " record" + (sends.acknowledged.get() == 1 ? "" : "s") + " to " + topic);
+            System.err.println(summary(sends));
             return ExitCodes.OK;
         } finally {
             producer.close(client.timeout());
+        }
+    }
+
+    private String summary(Sends sends) {
+        return "produced " + sends.acknowledged.get() + " record" + (sends.acknowledged.get() == 1 ? "" : "s") + " to " + topic;
+    }
+
+    /** Once the input is done, a stop signal has nothing left to save; while the JVM stops, the hook is running already. */
+    private static void removeShutdownHook(Thread hook) {
+        try {
+            Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException e) {
+            // the JVM is shutting down and the hook flushes
         }
     }
 

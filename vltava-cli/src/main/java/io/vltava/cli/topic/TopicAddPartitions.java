@@ -2,6 +2,7 @@ package io.vltava.cli.topic;
 
 import io.vltava.cli.ExitCodes;
 import io.vltava.cli.client.ClientOptions;
+import io.vltava.cli.client.TopicPartitions;
 import io.vltava.cli.output.OutputOption;
 import java.util.List;
 import java.util.Map;
@@ -42,7 +43,7 @@ final class TopicAddPartitions implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        String subject = TopicCommand.subject(topic);
+        String subject = TopicPartitions.subject(topic);
         try (Admin admin = client.admin()) {
             int current = client.await(admin.describeTopics(List.of(topic)).allTopicNames(), subject).get(topic).partitions().size();
             int total = count.total != null ? count.total : current + count.add;

@@ -12,8 +12,4 @@ import picocli.CommandLine.Command;
         subcommands = {TopicCreate.class, TopicList.class, TopicDescribe.class, TopicDelete.class, TopicAlterConfig.class,
                 TopicAddPartitions.class})
 public final class TopicCommand extends ParentCommand {
-
-    static String subject(String topic) {
-        return "topic '" + topic + "'";
-    }
 }

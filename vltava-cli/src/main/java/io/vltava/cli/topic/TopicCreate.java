@@ -2,6 +2,7 @@ package io.vltava.cli.topic;
 
 import io.vltava.cli.ExitCodes;
 import io.vltava.cli.client.ClientOptions;
+import io.vltava.cli.client.TopicPartitions;
 import io.vltava.cli.output.OutputOption;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -49,7 +50,7 @@ final class TopicCreate implements Callable<Integer> {
         try (Admin admin = client.admin()) {
             CreateTopicsResult result = admin.createTopics(List.of(newTopic));
             try {
-                client.await(result.all(), TopicCommand.subject(topic));
+                client.await(result.all(), TopicPartitions.subject(topic));
             } catch (RuntimeException e) {
                 if (ifNotExists && e.getCause() instanceof TopicExistsException) {
                     output.printer().print(new Created(topic, null, null, null, "exists"));
@@ -57,9 +58,9 @@ final class TopicCreate implements Callable<Integer> {
                 }
                 throw e;
             }
-            output.printer().print(new Created(topic, client.await(result.topicId(topic), TopicCommand.subject(topic)).toString(),
-                    client.await(result.numPartitions(topic), TopicCommand.subject(topic)),
-                    client.await(result.replicationFactor(topic), TopicCommand.subject(topic)), "created"));
+            output.printer().print(new Created(topic, client.await(result.topicId(topic), TopicPartitions.subject(topic)).toString(),
+                    client.await(result.numPartitions(topic), TopicPartitions.subject(topic)),
+                    client.await(result.replicationFactor(topic), TopicPartitions.subject(topic)), "created"));
         }
         return ExitCodes.OK;
     }

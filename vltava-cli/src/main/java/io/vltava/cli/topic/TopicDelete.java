@@ -2,6 +2,7 @@ package io.vltava.cli.topic;
 
 import io.vltava.cli.ExitCodes;
 import io.vltava.cli.client.ClientOptions;
+import io.vltava.cli.client.TopicPartitions;
 import io.vltava.cli.output.OutputOption;
 import java.util.ArrayList;
 import java.util.List;
@@ -31,7 +32,7 @@ final class TopicDelete implements Callable<Integer> {
             DeleteTopicsResult result = admin.deleteTopics(topics);
             List<Deleted> deleted = new ArrayList<>();
             for (String topic : topics) {
-                client.await(result.topicNameValues().get(topic), TopicCommand.subject(topic));
+                client.await(result.topicNameValues().get(topic), TopicPartitions.subject(topic));
                 deleted.add(new Deleted(topic, "deleted"));
             }
             output.printer().print(deleted);

@@ -3,6 +3,7 @@ package io.vltava.cli.topic;
 import io.vltava.cli.CommandFailure;
 import io.vltava.cli.ExitCodes;
 import io.vltava.cli.client.ClientOptions;
+import io.vltava.cli.client.TopicPartitions;
 import io.vltava.cli.config.ConfigSources;
 import io.vltava.cli.output.OutputOption;
 import java.util.Collection;
@@ -50,7 +51,7 @@ final class TopicDescribe implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        String subject = TopicCommand.subject(topic);
+        String subject = TopicPartitions.subject(topic);
         try (Admin admin = client.admin()) {
             TopicDescription description = client.await(admin.describeTopics(List.of(topic)).allTopicNames(), subject).get(topic);
             List<TopicPartition> partitions = description.partitions().stream()

@@ -20,7 +20,7 @@ import java.util.concurrent.TimeoutException;
 /**
  * The committed offsets and lag of the consumer groups this broker coordinates, named as
  * kafka_exporter names them: {@code kafka_consumergroup_current_offset} and {@code kafka_consumergroup_lag}
- * (log end offset minus committed offset, never below 0, for partitions this broker holds), by
+ * (high watermark minus committed offset, never below 0, for partitions this broker leads), by
  * {@code consumergroup}, {@code topic} and {@code partition}.
  *
  * <p>Threading: {@link #collect} runs on the scraping thread; it asks each coordinator shard for its
@@ -44,14 +44,14 @@ public final class ConsumerGroupMetrics implements MultiCollector {
         GaugeSnapshot.Builder current = GaugeSnapshot.builder().name("kafka_consumergroup_current_offset")
                 .help("Committed offset of a consumer group in a partition");
         GaugeSnapshot.Builder lag = GaugeSnapshot.builder().name("kafka_consumergroup_lag")
-                .help("Records of a partition after a consumer group's committed offset");
+                .help("Records a consumer group can read after its committed offset: high watermark minus committed offset");
         for (Map<String, Map<TopicPartition, Long>> shard : answered(coordinator.committedOffsets())) {
             shard.forEach((group, offsets) -> offsets.forEach((tp, offset) -> {
                 Labels labels = Labels.of("consumergroup", group, "topic", tp.topic(), "partition", Integer.toString(tp.partition()));
                 current.dataPoint(GaugeDataPointSnapshot.builder().labels(labels).value(offset).build());
                 Partition partition = replicaManager.partition(tp);
-                if (partition != null) {
-                    long behind = Math.max(0, partition.log().logEndOffset() - offset);
+                if (partition != null && partition.isLeader()) {
+                    long behind = Math.max(0, partition.log().highWatermark() - offset);
                     lag.dataPoint(GaugeDataPointSnapshot.builder().labels(labels).value(behind).build());
                 }
             }));
