@@ -54,7 +54,7 @@ class SeparateProcessIT {
     }
 
     @Test
-    void sigtermUnderLoadFinishesStartedRequestsAndLosesNoAcknowledgedRecord() throws Exception {
+    void sigtermInTheMiddleOfAProducersStreamStopsCleanlyAndLosesNoAcknowledgedRecord() throws Exception {
         try (BrokerProcess broker = BrokerProcess.start(BrokerProcess.repositoryRoot(), List.of())) {
             try (Admin admin = KafkaClients.admin(broker.bootstrapServers())) {
                 admin.createTopics(List.of(new NewTopic("busy", 1, (short) 1))).all().get();
