@@ -30,9 +30,12 @@ public final class BrokerProcess implements AutoCloseable {
             "started in (\\d+) ms, listening on \\[PLAINTEXT://[^:]+:(\\d+).*?, metrics on (?:http://[^ ]+:(\\d+)/metrics|\\(off\\))");
     private static final long START_TIMEOUT_SECONDS = 120;
 
+    private static final String DEFAULT_HEAP_OPTIONS = "-Xms64m -Xmx512m";
+
     private final Path root;
     private final Path dataDir;
     private final List<String> overrides;
+    private final String heapOptions;
     private final List<String> output = Collections.synchronizedList(new ArrayList<>());
     private Process process;
     private Thread drain;
@@ -40,10 +43,11 @@ public final class BrokerProcess implements AutoCloseable {
     private int metricsPort = -1;
     private long startupMillis;
 
-    private BrokerProcess(Path root, Path dataDir, List<String> overrides) {
+    private BrokerProcess(Path root, Path dataDir, List<String> overrides, String heapOptions) {
         this.root = root;
         this.dataDir = dataDir;
         this.overrides = List.copyOf(overrides);
+        this.heapOptions = heapOptions;
     }
 
     /**
@@ -52,8 +56,16 @@ public final class BrokerProcess implements AutoCloseable {
      * @param overrides extra {@code key=value} settings
      */
     public static BrokerProcess start(Path root, List<String> overrides) {
+        return start(root, overrides, DEFAULT_HEAP_OPTIONS);
+    }
+
+    /**
+     * Starts a broker as {@link #start(Path, List)} does, with the given JVM heap options (for example
+     * {@code -Xmx96m}).
+     */
+    public static BrokerProcess start(Path root, List<String> overrides, String heapOptions) {
         try {
-            BrokerProcess broker = new BrokerProcess(root, Files.createTempDirectory("vltava-process-"), overrides);
+            BrokerProcess broker = new BrokerProcess(root, Files.createTempDirectory("vltava-process-"), overrides, heapOptions);
             broker.launch();
             return broker;
         } catch (IOException e) {
@@ -85,7 +97,7 @@ public final class BrokerProcess implements AutoCloseable {
             command.add(override);
         }
         ProcessBuilder builder = new ProcessBuilder(command).directory(dataDir.toFile()).redirectErrorStream(true);
-        builder.environment().put("VLTAVA_HEAP_OPTS", "-Xms64m -Xmx512m");
+        builder.environment().put("VLTAVA_HEAP_OPTS", heapOptions);
         CompletableFuture<int[]> started = new CompletableFuture<>();
         try {
             process = builder.start();
