@@ -61,6 +61,7 @@ class KafkaConnectionTest {
     private final List<ByteBuf> inputs = new ArrayList<>();
     private final PrometheusRegistry registry = new PrometheusRegistry();
     private final NetworkMetrics metrics = new NetworkMetrics(registry);
+    private final RequestBudget budget = new RequestBudget(500, -1);
     private TestChannel channel = connect(16);
 
     /** An embedded channel with a socket-like remote address (the connection reads it as InetSocketAddress). */
@@ -78,7 +79,7 @@ class KafkaConnectionTest {
 
     private TestChannel connect(int maxQueuedRequests) {
         return new TestChannel(new KafkaFrameDecoder(1 << 20),
-                new KafkaConnection(new RequestDecoder(handler.servedApis()), handler, "PLAINTEXT", maxQueuedRequests, metrics));
+                new KafkaConnection(new RequestDecoder(handler.servedApis()), handler, "PLAINTEXT", maxQueuedRequests, budget, metrics));
     }
 
     @AfterEach
@@ -213,7 +214,7 @@ class KafkaConnectionTest {
                 return call.future();
             });
             TestChannel mixChannel = new TestChannel(new KafkaFrameDecoder(1 << 20),
-                    new KafkaConnection(new RequestDecoder(mixHandler.servedApis()), mixHandler, "PLAINTEXT", 1000,
+                    new KafkaConnection(new RequestDecoder(mixHandler.servedApis()), mixHandler, "PLAINTEXT", 1000, new RequestBudget(1000, -1),
                             new NetworkMetrics(new PrometheusRegistry())));
             int requests = 60;
             byte[][] frames = new byte[requests][];
