@@ -14,8 +14,8 @@ import org.slf4j.LoggerFactory;
  * would otherwise hold it and its partial frame forever.
  *
  * <p>The clock starts at the end of a read that leaves part of a frame buffered and stops when a frame
- * is complete; while the broker itself has stopped reading the connection (backpressure), the time
- * does not count against the client. Sits behind the {@link KafkaFrameDecoder}, whose buffer it asks.
+ * is complete; a connection whose time runs out while the broker itself has stopped reading it
+ * (backpressure) is given the full time again. Sits behind the {@link KafkaFrameDecoder}, whose buffer it asks.
  *
  * <p>Threading: one instance per connection, used on that connection's event loop.
  */

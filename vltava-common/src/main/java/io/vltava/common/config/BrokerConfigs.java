@@ -153,7 +153,7 @@ public final class BrokerConfigs {
                             + "connection stops reading; a single request larger than the bound is still taken when the broker is below it.")
             .define(SOCKET_REQUEST_ARRIVAL_TIMEOUT_MS, LONG, 30_000L, Validator.atLeast(1),
                     "Not in Kafka. Longest time a request may take to arrive once part of it has: a connection trickling a request "
-                            + "in slower than this is closed (the broker's own backpressure pauses the clock).")
+                            + "in slower than this is closed (unless the broker itself has stopped reading it).")
             .define(OFFSETS_TOPIC_NUM_PARTITIONS, INT, 50, Validator.atLeast(1),
                     "Partitions of __consumer_offsets, which is created on first use; a group belongs to one of them by its id's hash.")
             .define(OFFSETS_TOPIC_REPLICATION_FACTOR, INT, 3, Validator.atLeast(1),
