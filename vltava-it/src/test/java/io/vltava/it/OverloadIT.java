@@ -4,8 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.sun.management.UnixOperatingSystemMXBean;
+import io.netty.buffer.PooledByteBufAllocator;
 import io.vltava.testing.EmbeddedBroker;
 import io.vltava.testing.KafkaClients;
+import io.vltava.testing.RawKafkaClient;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
@@ -40,6 +42,8 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.message.FetchRequestData;
+import org.apache.kafka.common.requests.FetchRequest;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -134,6 +138,55 @@ class OverloadIT {
                 }
             }
         }
+    }
+
+    @Test
+    void aConsumerThatNeverReadsItsSocketCostsABoundedAmount() throws Exception {
+        createTopics("slow-reader");
+        Properties settings = new Properties();
+        settings.put(ProducerConfig.ACKS_CONFIG, "all");
+        try (KafkaProducer<String, String> producer = KafkaClients.producer(broker.bootstrapServers(), settings)) {
+            String value = "x".repeat(16 * 1024);
+            for (int i = 0; i < 64; i++) {
+                producer.send(new ProducerRecord<>("slow-reader", value));
+            }
+            producer.flush();
+        }
+        FetchRequestData data = new FetchRequestData().setReplicaId(-1).setMaxWaitMs(10).setMinBytes(1).setMaxBytes(2_000_000)
+                .setSessionId(0).setSessionEpoch(-1);
+        FetchRequestData.FetchTopic topic = new FetchRequestData.FetchTopic().setTopic("slow-reader");
+        topic.partitions().add(new FetchRequestData.FetchPartition().setPartition(0).setFetchOffset(0).setLogStartOffset(-1)
+                .setPartitionMaxBytes(2_000_000));
+        data.topics().add(topic);
+        FetchRequest fetch = new FetchRequest(data, (short) 12);
+        int requests = 2_000;
+        ByteBuffer frames = ByteBuffer.allocate(requests * RawKafkaClient.frame(fetch, 0).remaining());
+        for (int i = 0; i < requests; i++) {
+            frames.put(RawKafkaClient.frame(fetch, i));
+        }
+        double fetchesBefore = fetchesHandled();
+        ExecutorService writer = Executors.newSingleThreadExecutor();
+        try (RawKafkaClient reader = new RawKafkaClient("127.0.0.1", broker.port())) {
+            // The write may block once the broker stops reading; closing the client ends it.
+            writer.submit(() -> reader.writeBytes(frames.array()));
+            double[] seen = {-1};
+            await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500)).until(() -> {
+                double now = fetchesHandled() - fetchesBefore;
+                boolean settled = now > 0 && now == seen[0];
+                seen[0] = now;
+                return settled;
+            });
+            long handled = (long) seen[0];
+            System.out.printf("OverloadIT slow reader: the broker handled %d of %d fetches of 1 MiB each before it stopped reading; "
+                    + "pooled direct memory in use %d MiB%n", handled, requests, PooledByteBufAllocator.DEFAULT.metric().usedDirectMemory() >> 20);
+            assertThat(handled).as("the broker stopped handling the connection's fetches").isLessThan(requests / 10);
+        } finally {
+            writer.shutdownNow();
+        }
+    }
+
+    private static double fetchesHandled() throws Exception {
+        return PrometheusScrape.of(broker.metricsPort()).sum("kafka_network_requestmetrics_requests_total", "request", "Fetch");
     }
 
     /** As many idle connections as asked for, or fewer if the file descriptor limit would not allow them and the rest. */

@@ -5,8 +5,11 @@ import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.DefaultMessageSizeEstimator;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.FileRegion;
 import io.netty.channel.IoHandlerFactory;
+import io.netty.channel.MessageSizeEstimator;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.ServerChannel;
 import io.netty.channel.WriteBufferWaterMark;
@@ -66,6 +69,15 @@ public final class SocketServer implements AutoCloseable {
     private static final int MIN_READ_BYTES = 512;
     private static final int INITIAL_READ_BYTES = 16 * 1024;
     private static final int MAX_READ_BYTES = 1024 * 1024;
+    /**
+     * Sizes outbound messages for the write buffer's water marks. Netty's default counts a file region
+     * as nothing, so a client that never reads could have any number of fetch responses sent from log
+     * files queued for it; here a region counts the bytes it will send.
+     */
+    private static final MessageSizeEstimator OUTBOUND_SIZES = () -> {
+        MessageSizeEstimator.Handle buffers = DefaultMessageSizeEstimator.DEFAULT.newHandle();
+        return message -> message instanceof FileRegion region ? (int) Math.min(Integer.MAX_VALUE, region.count()) : buffers.size(message);
+    };
     /** The listener name, on each listener's server channel. */
     static final AttributeKey<String> LISTENER_NAME = AttributeKey.valueOf("vltava.listener");
 
@@ -146,6 +158,7 @@ public final class SocketServer implements AutoCloseable {
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.SO_KEEPALIVE, true)
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(LOW_WATER_MARK, HIGH_WATER_MARK))
+                .childOption(ChannelOption.MESSAGE_SIZE_ESTIMATOR, OUTBOUND_SIZES)
                 .childOption(ChannelOption.RECVBUF_ALLOCATOR, new AdaptiveRecvByteBufAllocator(MIN_READ_BYTES, INITIAL_READ_BYTES, MAX_READ_BYTES))
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
