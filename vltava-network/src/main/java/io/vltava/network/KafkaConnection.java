@@ -169,6 +169,9 @@ final class KafkaConnection extends ChannelInboundHandlerAdapter {
         }
         inFlight.clear();
         giveBack(heldRequests, heldBytes);
+        if (awaitingRoom) {
+            budget.forget(wakeUp);
+        }
         super.channelInactive(ctx);
     }
 

@@ -68,6 +68,11 @@ final class RequestBudget {
         }
     }
 
+    /** Drops a waiter registered with {@link #awaitRoom} that no longer needs waking (its connection closed). */
+    void forget(Runnable wakeUp) {
+        waiters.remove(wakeUp);
+    }
+
     /** Requests read and not yet answered. */
     int requests() {
         return requests.get();
