@@ -29,9 +29,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Requests of pipelined APIs are dispatched as they arrive; any other request that has not
  * completed holds back the requests behind it (they wait as undecoded frames) so that a connection's
- * requests take effect in order. Reading stops while too many requests are outstanding or while the
- * socket cannot take more output, so a client that sends faster than it reads cannot grow the broker's
- * memory.
+ * requests take effect in order. Reading stops while too many requests are outstanding, on this
+ * connection or in the whole broker (the {@link RequestBudget}), or while the socket cannot take more
+ * output, so a client that sends faster than it reads cannot grow the broker's memory.
  *
  * <pre>
  *   frame -&gt; waiting -&gt; (dispatch) -&gt; inFlight -&gt; (completed, in order) -&gt; written
@@ -64,7 +64,10 @@ final class KafkaConnection extends ChannelInboundHandlerAdapter {
     private final RequestHandler handler;
     private final String listenerName;
     private final int maxQueuedRequests;
+    private final RequestBudget budget;
     private final NetworkMetrics metrics;
+    /** Brings {@link #updateAutoRead} back to the event loop once the broker has room for requests again. */
+    private final Runnable wakeUp = this::onRoom;
 
     private final ArrayDeque<ByteBuf> waiting = new ArrayDeque<>();
     private final ArrayDeque<InFlight> inFlight = new ArrayDeque<>();
@@ -79,12 +82,18 @@ final class KafkaConnection extends ChannelInboundHandlerAdapter {
     private boolean unflushed;
     private boolean draining;
     private boolean closed;
+    private boolean awaitingRoom;
+    /** Requests of this connection counted in the budget, and their bytes. */
+    private int heldRequests;
+    private long heldBytes;
 
-    KafkaConnection(RequestDecoder decoder, RequestHandler handler, String listenerName, int maxQueuedRequests, NetworkMetrics metrics) {
+    KafkaConnection(RequestDecoder decoder, RequestHandler handler, String listenerName, int maxQueuedRequests, RequestBudget budget,
+                    NetworkMetrics metrics) {
         this.decoder = decoder;
         this.handler = handler;
         this.listenerName = listenerName;
         this.maxQueuedRequests = maxQueuedRequests;
+        this.budget = budget;
         this.metrics = metrics;
     }
 
@@ -96,6 +105,7 @@ final class KafkaConnection extends ChannelInboundHandlerAdapter {
         this.clientHost = ctx.channel().remoteAddress() instanceof InetSocketAddress remote && remote.getAddress() != null
                 ? "/" + remote.getAddress().getHostAddress() : String.valueOf(ctx.channel().remoteAddress());
         metrics.connectionOpened(listenerName);
+        updateAutoRead(); // a connection opened while the broker is at its request limit starts paused
         super.channelActive(ctx);
     }
 
@@ -107,6 +117,9 @@ final class KafkaConnection extends ChannelInboundHandlerAdapter {
             return;
         }
         reading = true;
+        heldRequests++;
+        heldBytes += frame.readableBytes();
+        budget.acquire(frame.readableBytes());
         enqueue(frame);
         pump();
     }
@@ -120,7 +133,11 @@ final class KafkaConnection extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
-        updateAutoRead();
+        if (ctx.channel().isWritable()) {
+            pump(); // frames held back while it was not
+        } else {
+            updateAutoRead();
+        }
         ctx.fireChannelWritabilityChanged();
     }
 
@@ -151,6 +168,10 @@ final class KafkaConnection extends ChannelInboundHandlerAdapter {
             }
         }
         inFlight.clear();
+        giveBack(heldRequests, heldBytes);
+        if (awaitingRoom) {
+            budget.forget(wakeUp);
+        }
         super.channelInactive(ctx);
     }
 
@@ -168,13 +189,14 @@ final class KafkaConnection extends ChannelInboundHandlerAdapter {
     }
 
     /**
-     * Writes what is ready and dispatches what may be dispatched, in order. Responses that are ready
+     * Writes what is ready and dispatches what may be dispatched, in order; nothing is dispatched while
+     * the socket cannot take more output, as the frames of one read may be many. Responses that are ready
      * are written before the next frame is decoded, so that a frame that closes the connection cannot
      * drop the answers to the requests before it.
      */
     private void pump() {
         writeReady();
-        while (!closed && barrier == null && !waiting.isEmpty()) {
+        while (!closed && barrier == null && !waiting.isEmpty() && ctx.channel().isWritable()) {
             long arrived = arrivals[arrivalsHead];
             arrivalsHead = (arrivalsHead + 1) % arrivals.length;
             dispatch(waiting.poll(), arrived);
@@ -194,6 +216,7 @@ final class KafkaConnection extends ChannelInboundHandlerAdapter {
     private void writeReady() {
         while (!closed && !inFlight.isEmpty() && inFlight.peek().isReady()) {
             InFlight done = inFlight.poll();
+            giveBack(1, done.frameBytes);
             if (done.closeReason != null) {
                 log.debug("Closing connection {}: {}", connectionId, done.closeReason);
                 close();
@@ -225,15 +248,17 @@ final class KafkaConnection extends ChannelInboundHandlerAdapter {
     }
 
     private void dispatch(ByteBuf frame, long arrived) {
+        int frameBytes = frame.readableBytes();
         DecodedRequest request;
         try {
             request = decoder.decode(frame);
         } catch (InvalidFrameException e) {
             log.info("Closing connection {}: {}", connectionId, e.getMessage());
+            giveBack(1, frameBytes);
             close();
             return;
         }
-        InFlight slot = new InFlight(request, arrived);
+        InFlight slot = new InFlight(request, arrived, frameBytes);
         inFlight.add(slot);
         metrics.requestDispatched(slot.apiKey, System.nanoTime() - arrived);
         RequestContext context = new RequestContext(request.header(), listenerName, connectionId, clientHost, ctx.channel().eventLoop());
@@ -278,12 +303,36 @@ final class KafkaConnection extends ChannelInboundHandlerAdapter {
         if (closed) {
             return;
         }
+        boolean room = budget.hasRoom();
         boolean shouldRead = !draining && barrier == null
                 && waiting.size() + inFlight.size() < maxQueuedRequests
-                && ctx.channel().isWritable();
+                && ctx.channel().isWritable() && room;
         if (ctx.channel().config().isAutoRead() != shouldRead) {
             ctx.channel().config().setAutoRead(shouldRead);
         }
+        if (!room && !awaitingRoom) {
+            awaitingRoom = true;
+            budget.awaitRoom(wakeUp);
+        }
+    }
+
+    /** The broker has room for requests again; called on any thread. */
+    private void onRoom() {
+        try {
+            ctx.executor().execute(() -> {
+                awaitingRoom = false;
+                updateAutoRead();
+            });
+        } catch (RejectedExecutionException e) {
+            log.debug("Connection {} closed with the event loops", connectionId);
+        }
+    }
+
+    /** Returns requests of this connection that have been answered or dropped to the broker's budget. */
+    private void giveBack(int requests, long bytes) {
+        heldRequests -= requests;
+        heldBytes -= bytes;
+        budget.release(requests, bytes);
     }
 
     private void flushIfNeeded() {
@@ -305,6 +354,7 @@ final class KafkaConnection extends ChannelInboundHandlerAdapter {
     private void releaseWaiting() {
         ByteBuf frame;
         while ((frame = waiting.poll()) != null) {
+            giveBack(1, frame.readableBytes());
             frame.release();
         }
     }
@@ -314,16 +364,18 @@ final class KafkaConnection extends ChannelInboundHandlerAdapter {
 
         private final ApiKeys apiKey;
         private final long arrived;
+        private final int frameBytes;
         private DecodedRequest request;
         private boolean ready;
         private long completed;
         private EncodedResponse response;
         private String closeReason;
 
-        InFlight(DecodedRequest request, long arrived) {
+        InFlight(DecodedRequest request, long arrived, int frameBytes) {
             this.request = request;
             this.apiKey = request.apiKey();
             this.arrived = arrived;
+            this.frameBytes = frameBytes;
         }
 
         boolean isReady() {

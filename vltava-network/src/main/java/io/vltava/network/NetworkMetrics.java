@@ -33,6 +33,7 @@ public final class NetworkMetrics {
     private final Gauge connectionCount;
     private final Counter connectionCreation;
     private final Counter connectionClose;
+    private final Counter connectionRejected;
     private final RequestMetrics[] byApi = new RequestMetrics[ApiKeys.values().length];
 
     /** Registers the network metrics in {@code registry}. */
@@ -52,6 +53,9 @@ public final class NetworkMetrics {
                 .help("Client connections accepted, by listener").labelNames("listener").withoutExemplars().register(registry);
         connectionClose = Counter.builder().name("kafka_server_socketservermetrics_connection_close_total")
                 .help("Client connections closed, by listener").labelNames("listener").withoutExemplars().register(registry);
+        connectionRejected = Counter.builder().name("kafka_server_socketservermetrics_connection_rejected_total")
+                .help("Client connections closed as they were accepted, by listener and the limit they broke (max.connections or max.connections.per.ip)")
+                .labelNames("listener", "reason").withoutExemplars().register(registry);
     }
 
     private static Histogram histogram(String name, String help, PrometheusRegistry registry) {
@@ -86,6 +90,11 @@ public final class NetworkMetrics {
     void connectionClosed(String listenerName) {
         connectionCount.labelValues(listenerName).dec();
         connectionClose.labelValues(listenerName).inc();
+    }
+
+    /** A connection refused at accept time because it would break the limit named {@code reason}. */
+    void connectionRejected(String listenerName, String reason) {
+        connectionRejected.labelValues(listenerName, reason).inc();
     }
 
     private RequestMetrics of(ApiKeys api) {

@@ -5,8 +5,11 @@ import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.DefaultMessageSizeEstimator;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.FileRegion;
 import io.netty.channel.IoHandlerFactory;
+import io.netty.channel.MessageSizeEstimator;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.ServerChannel;
 import io.netty.channel.WriteBufferWaterMark;
@@ -20,14 +23,18 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.util.AttributeKey;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import io.vltava.common.config.Endpoint;
 import io.vltava.protocol.frame.KafkaFrameDecoder;
 import io.vltava.protocol.frame.RequestDecoder;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -39,8 +46,10 @@ import org.slf4j.LoggerFactory;
  * Accepts Kafka client connections on the configured listeners and runs them on a pool of Netty event
  * loops (native epoll where the platform has it, NIO otherwise).
  *
- * <p>Each connection's pipeline is: idle timeout, {@link KafkaFrameDecoder} (size limit checked before
- * buffering), {@link KafkaConnection} (decode, dispatch, ordered responses).
+ * <p>Each connection is admitted by the {@link ConnectionQuotas} as it is accepted; its pipeline is:
+ * idle timeout, {@link KafkaFrameDecoder} (size limit checked before buffering),
+ * {@link RequestArrivalTimeout}, {@link KafkaConnection} (decode, dispatch, ordered responses). The
+ * connections share one {@link RequestBudget}.
  *
  * <p>Threading: {@link #start} and {@link #close} from one controlling thread.
  */
@@ -60,11 +69,24 @@ public final class SocketServer implements AutoCloseable {
     private static final int MIN_READ_BYTES = 512;
     private static final int INITIAL_READ_BYTES = 16 * 1024;
     private static final int MAX_READ_BYTES = 1024 * 1024;
+    /**
+     * Sizes outbound messages for the write buffer's water marks. Netty's default counts a file region
+     * as nothing, so a client that never reads could have any number of fetch responses sent from log
+     * files queued for it; here a region counts the bytes it will send.
+     */
+    private static final MessageSizeEstimator OUTBOUND_SIZES = () -> {
+        MessageSizeEstimator.Handle buffers = DefaultMessageSizeEstimator.DEFAULT.newHandle();
+        return message -> message instanceof FileRegion region ? (int) Math.min(Integer.MAX_VALUE, region.count()) : buffers.size(message);
+    };
+    /** The listener name, on each listener's server channel. */
+    static final AttributeKey<String> LISTENER_NAME = AttributeKey.valueOf("vltava.listener");
 
     private final SocketServerConfig config;
     private final RequestHandler handler;
     private final NetworkMetrics metrics;
     private final RequestDecoder decoder;
+    private final ConnectionQuotas quotas;
+    private final RequestBudget budget;
     private final boolean epoll;
     private final EventLoopGroup group;
     private final Map<String, Channel> boundChannels = new LinkedHashMap<>();
@@ -76,9 +98,35 @@ public final class SocketServer implements AutoCloseable {
         this.handler = handler;
         this.metrics = metrics;
         this.decoder = new RequestDecoder(handler.servedApis());
+        SocketServerConfig.Limits limits = config.limits();
+        this.quotas = new ConnectionQuotas(limits.maxConnections(), limits.maxConnectionsPerIp(), resolve(limits.perIpOverrides()), metrics);
+        this.budget = new RequestBudget(limits.queuedMaxRequests(), limits.queuedMaxRequestBytes());
         this.epoll = Epoll.isAvailable();
         IoHandlerFactory ioHandler = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
         this.group = new MultiThreadIoEventLoopGroup(config.networkThreads(), new DefaultThreadFactory("vltava-network"), ioHandler);
+    }
+
+    /** The per-address limits by address; a host name that does not resolve fails start-up. */
+    private static Map<InetAddress, Integer> resolve(Map<String, Integer> overrides) {
+        Map<InetAddress, Integer> resolved = new HashMap<>();
+        for (Map.Entry<String, Integer> override : overrides.entrySet()) {
+            try {
+                resolved.put(InetAddress.getByName(override.getKey()), override.getValue());
+            } catch (UnknownHostException e) {
+                throw new IllegalArgumentException("max.connections.per.ip.overrides names a host that does not resolve: " + override.getKey(), e);
+            }
+        }
+        return resolved;
+    }
+
+    /** Open client connections, across listeners. */
+    public int connections() {
+        return quotas.connections();
+    }
+
+    /** Requests read and not yet answered, across connections. */
+    public int queuedRequests() {
+        return budget.requests();
     }
 
     /**
@@ -103,11 +151,14 @@ public final class SocketServer implements AutoCloseable {
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(group)
                 .channel(channelClass)
+                .attr(LISTENER_NAME, endpoint.listenerName())
+                .handler(quotas)
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .option(ChannelOption.SO_BACKLOG, 1024)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.SO_KEEPALIVE, true)
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(LOW_WATER_MARK, HIGH_WATER_MARK))
+                .childOption(ChannelOption.MESSAGE_SIZE_ESTIMATOR, OUTBOUND_SIZES)
                 .childOption(ChannelOption.RECVBUF_ALLOCATOR, new AdaptiveRecvByteBufAllocator(MIN_READ_BYTES, INITIAL_READ_BYTES, MAX_READ_BYTES))
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
@@ -116,7 +167,9 @@ public final class SocketServer implements AutoCloseable {
                         ch.pipeline()
                                 .addLast("idle", new IdleStateHandler(0, 0, config.connectionsMaxIdleMs(), TimeUnit.MILLISECONDS))
                                 .addLast("frames", new KafkaFrameDecoder(config.maxRequestBytes()))
-                                .addLast("requests", new KafkaConnection(decoder, handler, endpoint.listenerName(), config.maxQueuedRequests(), metrics));
+                                .addLast("arrival", new RequestArrivalTimeout(config.limits().requestArrivalTimeoutMs()))
+                                .addLast("requests", new KafkaConnection(decoder, handler, endpoint.listenerName(), config.maxQueuedRequests(), budget,
+                                        metrics));
                     }
                 });
         if (config.sendBufferBytes() > 0) {

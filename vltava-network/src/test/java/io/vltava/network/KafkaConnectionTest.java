@@ -77,8 +77,12 @@ class KafkaConnectionTest {
     }
 
     private TestChannel connect(int maxQueuedRequests) {
+        return connect(maxQueuedRequests, new RequestBudget(500, -1));
+    }
+
+    private TestChannel connect(int maxQueuedRequests, RequestBudget budget) {
         return new TestChannel(new KafkaFrameDecoder(1 << 20),
-                new KafkaConnection(new RequestDecoder(handler.servedApis()), handler, "PLAINTEXT", maxQueuedRequests, metrics));
+                new KafkaConnection(new RequestDecoder(handler.servedApis()), handler, "PLAINTEXT", maxQueuedRequests, budget, metrics));
     }
 
     @AfterEach
@@ -213,7 +217,7 @@ class KafkaConnectionTest {
                 return call.future();
             });
             TestChannel mixChannel = new TestChannel(new KafkaFrameDecoder(1 << 20),
-                    new KafkaConnection(new RequestDecoder(mixHandler.servedApis()), mixHandler, "PLAINTEXT", 1000,
+                    new KafkaConnection(new RequestDecoder(mixHandler.servedApis()), mixHandler, "PLAINTEXT", 1000, new RequestBudget(1000, -1),
                             new NetworkMetrics(new PrometheusRegistry())));
             int requests = 60;
             byte[][] frames = new byte[requests][];
@@ -481,6 +485,46 @@ class KafkaConnectionTest {
         handler.next().future().complete(fetchResponse(2));
         channel.runPendingTasks();
         assertThat(responses()).extracting(Wire::correlationId).containsExactly(1, 2);
+    }
+
+    @Test
+    void readingStopsOnEveryConnectionWhileTheBrokerIsAtItsRequestLimit() throws Exception {
+        RequestBudget shared = new RequestBudget(1, -1);
+        channel.finishAndReleaseAll();
+        channel = connect(16, shared);
+        send(Wire.frame(Wire.fetch(), 1));
+        assertThat(channel.config().isAutoRead()).as("the broker is at its limit").isFalse();
+        TestChannel late = connect(16, shared);
+        try {
+            assertThat(late.config().isAutoRead()).as("a connection opened at the limit starts paused").isFalse();
+
+            handler.next().future().complete(fetchResponse(1));
+            channel.runPendingTasks();
+            late.runPendingTasks();
+
+            assertThat(responses()).extracting(Wire::correlationId).containsExactly(1);
+            assertThat(shared.requests()).isZero();
+            assertThat(channel.config().isAutoRead()).isTrue();
+            assertThat(late.config().isAutoRead()).as("woken when the answer was sent").isTrue();
+        } finally {
+            late.finishAndReleaseAll();
+        }
+    }
+
+    @Test
+    void aClosedConnectionGivesBackWhatItHeld() throws Exception {
+        RequestBudget shared = new RequestBudget(2, 1);
+        channel.finishAndReleaseAll();
+        channel = connect(16, shared);
+        send(Wire.frame(Wire.createTopics("a"), 1), Wire.frame(Wire.fetch(), 2));
+        assertThat(shared.requests()).as("the one dispatched and the one behind it").isEqualTo(2);
+        assertThat(shared.hasRoom()).isFalse();
+
+        channel.close();
+        channel.runPendingTasks();
+
+        assertThat(shared.requests()).isZero();
+        assertThat(shared.bytes()).isZero();
     }
 
     @Test

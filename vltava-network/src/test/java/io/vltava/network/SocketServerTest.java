@@ -1,13 +1,17 @@
 package io.vltava.network;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
+import io.netty.buffer.PooledByteBufAllocator;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.prometheus.metrics.model.snapshots.CounterSnapshot;
 import io.vltava.common.config.Endpoint;
 import io.vltava.network.FakeHandler.Call;
 import io.vltava.protocol.NettyLeaks;
 import io.vltava.protocol.records.LogSliceRecords;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -16,7 +20,9 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.common.compress.Compression;
@@ -50,13 +56,22 @@ class SocketServerTest {
 
     private final FakeHandler handler = new FakeHandler();
     private final List<TestClient> clients = new ArrayList<>();
+    private final PrometheusRegistry registry = new PrometheusRegistry();
     private SocketServer server;
     private InetSocketAddress address;
 
     private void start(long connectionsMaxIdleMs, int maxQueuedRequests) throws InterruptedException {
+        start(connectionsMaxIdleMs, maxQueuedRequests, SocketServerConfig.Limits.DEFAULT);
+    }
+
+    private void start(SocketServerConfig.Limits limits) throws InterruptedException {
+        start(60_000, 16, limits);
+    }
+
+    private void start(long connectionsMaxIdleMs, int maxQueuedRequests, SocketServerConfig.Limits limits) throws InterruptedException {
         SocketServerConfig config = new SocketServerConfig(List.of(new Endpoint("PLAINTEXT", "127.0.0.1", 0)), 1 << 20, 2, -1, -1,
-                connectionsMaxIdleMs, maxQueuedRequests);
-        server = new SocketServer(config, handler, new NetworkMetrics(new PrometheusRegistry()));
+                connectionsMaxIdleMs, maxQueuedRequests, limits);
+        server = new SocketServer(config, handler, new NetworkMetrics(registry));
         List<Endpoint> bound = server.start();
         assertThat(bound).hasSize(1);
         assertThat(bound.get(0).port()).isPositive();
@@ -338,6 +353,158 @@ class SocketServerTest {
         for (int i = 1; i <= 5; i++) {
             assertThat(client.receiveParsed().throttleTimeMs()).isEqualTo(i);
         }
+    }
+
+    @Test
+    void aConnectionAboveItsAddressLimitIsClosedAtOnce() throws Exception {
+        start(new SocketServerConfig.Limits(Integer.MAX_VALUE, 0, Map.of("127.0.0.1", 2), 500, -1, 30_000));
+        TestClient first = connectAndAnswer(1);
+        connectAndAnswer(2);
+
+        connect().assertClosedByServer();
+
+        first.close();
+        await().atMost(Duration.ofSeconds(10)).until(() -> server.connections() == 1);
+        connectAndAnswer(3);
+        assertThat(rejected("max.connections.per.ip")).isEqualTo(1.0);
+    }
+
+    @Test
+    void atMaxConnectionsTheServerStopsAcceptingUntilOneCloses() throws Exception {
+        start(new SocketServerConfig.Limits(2, Integer.MAX_VALUE, Map.of(), 500, -1, 30_000));
+        TestClient first = connectAndAnswer(1);
+        connectAndAnswer(2);
+
+        handler.behave(call -> CompletableFuture.completedFuture(new MetadataResponseData().setThrottleTimeMs(call.correlationId())));
+        TestClient waiting = connect(); // completed by the kernel's backlog, not yet accepted
+        waiting.send(Wire.metadata(), 3);
+        assertThat(waiting.stillOpenAfter(300)).as("no answer while the broker is full").isTrue();
+        assertThat(server.connections()).isEqualTo(2);
+
+        first.close();
+        assertThat(waiting.receiveParsed().throttleTimeMs()).as("accepted once a connection closed").isEqualTo(3);
+        assertThat(server.connections()).isEqualTo(2);
+    }
+
+    @Test
+    void atQueuedMaxRequestsEveryConnectionWaitsUntilResponsesAreSent() throws Exception {
+        start(new SocketServerConfig.Limits(Integer.MAX_VALUE, Integer.MAX_VALUE, Map.of(), 2, -1, 30_000));
+        TestClient a = connect();
+        TestClient b = connect();
+        a.send(Wire.fetch(), 1);
+        Call first = handler.next();
+        b.send(Wire.fetch(), 2);
+        Call second = handler.next();
+        assertThat(server.queuedRequests()).isEqualTo(2);
+
+        TestClient c = connect();
+        c.send(Wire.fetch(), 3);
+        b.send(Wire.fetch(), 4);
+        assertThat(handler.anotherCallWithin(300)).as("no connection is read while two requests are outstanding").isFalse();
+
+        first.future().complete(new FetchResponseData().setThrottleTimeMs(1));
+        assertThat(a.receiveParsed().throttleTimeMs()).isEqualTo(1);
+        Call third = handler.next(); // the waiting connections resume; one may fill the room again before the other reads
+        third.future().complete(new FetchResponseData().setThrottleTimeMs(third.correlationId()));
+        second.future().complete(new FetchResponseData().setThrottleTimeMs(2));
+        Call fourth = handler.next();
+        fourth.future().complete(new FetchResponseData().setThrottleTimeMs(fourth.correlationId()));
+        assertThat(List.of(third.correlationId(), fourth.correlationId())).containsExactlyInAnyOrder(3, 4);
+        assertThat(b.receiveParsed().throttleTimeMs()).isEqualTo(2);
+        assertThat(b.receiveParsed().throttleTimeMs()).isEqualTo(4);
+        assertThat(c.receiveParsed().throttleTimeMs()).isEqualTo(3);
+        await().atMost(Duration.ofSeconds(10)).until(() -> server.queuedRequests() == 0);
+    }
+
+    @Test
+    void atQueuedMaxRequestBytesReadingWaitsButALargerRequestStillGoesThroughAlone() throws Exception {
+        int fetchBytes = Wire.frame(Wire.fetch(), 1).length - 4;
+        start(new SocketServerConfig.Limits(Integer.MAX_VALUE, Integer.MAX_VALUE, Map.of(), 500, fetchBytes / 2, 30_000));
+        TestClient a = connect();
+        a.send(Wire.fetch(), 1);
+        Call oversized = handler.next();
+        TestClient b = connect();
+        b.send(Wire.fetch(), 2);
+        assertThat(handler.anotherCallWithin(300)).as("nothing more is read while the bytes are over the bound").isFalse();
+
+        oversized.future().complete(new FetchResponseData().setThrottleTimeMs(1));
+        assertThat(a.receiveParsed().throttleTimeMs()).isEqualTo(1);
+        Call next = handler.next();
+        assertThat(next.correlationId()).isEqualTo(2);
+        next.future().complete(new FetchResponseData().setThrottleTimeMs(2));
+        assertThat(b.receiveParsed().throttleTimeMs()).isEqualTo(2);
+    }
+
+    @Test
+    void aRequestTrickledInSlowerThanTheArrivalTimeoutClosesItsConnection() throws Exception {
+        start(new SocketServerConfig.Limits(Integer.MAX_VALUE, Integer.MAX_VALUE, Map.of(), 500, -1, 500));
+        handler.behave(call -> CompletableFuture.completedFuture(new MetadataResponseData().setThrottleTimeMs(call.correlationId())));
+        TestClient prompt = connect();
+        TestClient slow = connect();
+        byte[] frame = Wire.frame(Wire.metadata(), 1);
+
+        long started = System.nanoTime();
+        slow.sendRaw(Arrays.copyOf(frame, 6));
+        prompt.send(Wire.metadata(), 2);
+        assertThat(prompt.receiveParsed().throttleTimeMs()).isEqualTo(2);
+
+        slow.assertClosedByServer();
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).isGreaterThanOrEqualTo(Duration.ofMillis(400));
+        assertThat(prompt.stillOpenAfter(100)).as("a connection with whole requests is not affected").isTrue();
+    }
+
+    @Test
+    void aClientThatNeverReadsItsResponsesStopsBeingRead() throws Exception {
+        start(60_000, 16);
+        byte[] value = new byte[128 * 1024];
+        MemoryRecords records = MemoryRecords.withRecords(0L, Compression.NONE, new SimpleRecord(value));
+        handler.behave(call -> CompletableFuture.completedFuture(new FetchResponseData().setResponses(List.of(
+                new FetchableTopicResponse().setTopicId(org.apache.kafka.common.Uuid.ONE_UUID).setPartitions(List.of(
+                        new PartitionData().setPartitionIndex(0).setRecords(MemoryRecords.readableRecords(records.buffer()))))))));
+        TestClient reader = connect();
+        int requests = 2_000;
+        Object[] fetches = new Object[2 * requests];
+        for (int i = 0; i < requests; i++) {
+            fetches[2 * i] = Wire.fetch();
+            fetches[2 * i + 1] = i;
+        }
+        // The writes may block once the server stops reading; closing the client at the end ends them.
+        CompletableFuture.runAsync(() -> {
+            try {
+                reader.send(fetches);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
+
+        int[] seen = {-1};
+        await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(500))
+                .until(() -> {
+                    int now = handler.calls().size();
+                    boolean settled = now > 0 && now == seen[0];
+                    seen[0] = now;
+                    return settled;
+                });
+        long answered = handler.calls().size();
+        System.out.printf("slow reader: %d of %d fetches read, %d MiB of responses at most held; pooled direct memory in use %d MiB%n",
+                answered, requests, answered * value.length >> 20, PooledByteBufAllocator.DEFAULT.metric().usedDirectMemory() >> 20);
+        assertThat(answered).as("the server stopped handling the connection's requests").isLessThan(requests / 10);
+    }
+
+    /** A new connection that has had a Metadata request answered, so the server has surely accepted it. */
+    private TestClient connectAndAnswer(int correlationId) throws Exception {
+        handler.behave(call -> CompletableFuture.completedFuture(new MetadataResponseData().setThrottleTimeMs(call.correlationId())));
+        TestClient client = connect();
+        client.send(Wire.metadata(), correlationId);
+        assertThat(client.receiveParsed().throttleTimeMs()).isEqualTo(correlationId);
+        return client;
+    }
+
+    private double rejected(String reason) {
+        return registry.scrape().stream().filter(m -> m.getMetadata().getName().equals("kafka_server_socketservermetrics_connection_rejected"))
+                .flatMap(m -> ((CounterSnapshot) m).getDataPoints().stream())
+                .filter(p -> p.getLabels().get("reason").equals(reason))
+                .mapToDouble(CounterSnapshot.CounterDataPointSnapshot::getValue).sum();
     }
 
     @Test

@@ -260,7 +260,11 @@ public final class VltavaServer implements AutoCloseable {
     private SocketServerConfig socketServerConfig() {
         return new SocketServerConfig(config.clientListeners(), config.getInt(BrokerConfigs.SOCKET_REQUEST_MAX_BYTES), config.numNetworkThreads(),
                 config.getInt(BrokerConfigs.SOCKET_SEND_BUFFER_BYTES), config.getInt(BrokerConfigs.SOCKET_RECEIVE_BUFFER_BYTES),
-                config.getLong(BrokerConfigs.CONNECTIONS_MAX_IDLE_MS), MAX_QUEUED_REQUESTS_PER_CONNECTION);
+                config.getLong(BrokerConfigs.CONNECTIONS_MAX_IDLE_MS), MAX_QUEUED_REQUESTS_PER_CONNECTION,
+                new SocketServerConfig.Limits(config.getInt(BrokerConfigs.MAX_CONNECTIONS), config.getInt(BrokerConfigs.MAX_CONNECTIONS_PER_IP),
+                        BrokerConfigs.perIpOverrides(config.getList(BrokerConfigs.MAX_CONNECTIONS_PER_IP_OVERRIDES)),
+                        config.getInt(BrokerConfigs.QUEUED_MAX_REQUESTS), config.getLong(BrokerConfigs.QUEUED_MAX_REQUEST_BYTES),
+                        config.getLong(BrokerConfigs.SOCKET_REQUEST_ARRIVAL_TIMEOUT_MS)));
     }
 
     private static List<Path> distinct(List<Path> logDirs, Path metadataDir) {

@@ -8,6 +8,7 @@ import static io.vltava.common.config.ConfigType.LONG;
 import static io.vltava.common.config.ConfigType.STRING;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -44,6 +45,12 @@ public final class BrokerConfigs {
     public static final String SOCKET_RECEIVE_BUFFER_BYTES = "socket.receive.buffer.bytes";
     public static final String NUM_NETWORK_THREADS = "num.network.threads";
     public static final String CONNECTIONS_MAX_IDLE_MS = "connections.max.idle.ms";
+    public static final String MAX_CONNECTIONS = "max.connections";
+    public static final String MAX_CONNECTIONS_PER_IP = "max.connections.per.ip";
+    public static final String MAX_CONNECTIONS_PER_IP_OVERRIDES = "max.connections.per.ip.overrides";
+    public static final String QUEUED_MAX_REQUESTS = "queued.max.requests";
+    public static final String QUEUED_MAX_REQUEST_BYTES = "queued.max.request.bytes";
+    public static final String SOCKET_REQUEST_ARRIVAL_TIMEOUT_MS = "socket.request.arrival.timeout.ms";
     public static final String FETCH_MAX_BYTES = "fetch.max.bytes";
     public static final String OFFSETS_TOPIC_NUM_PARTITIONS = "offsets.topic.num.partitions";
     public static final String OFFSETS_TOPIC_REPLICATION_FACTOR = "offsets.topic.replication.factor";
@@ -91,7 +98,6 @@ public final class BrokerConfigs {
             "num.io.threads", "requests are handled on the network threads",
             "num.recovery.threads.per.data.dir", "logs are loaded and recovered by one thread per CPU core, and closed by 8 threads, across all log directories",
             "background.threads", "background work runs on one scheduler thread, fsyncs on up to 8 threads per log directory",
-            "queued.max.requests", "each connection stops reading while too many of its own requests are outstanding",
             "controller.quorum.bootstrap.servers", "the metadata quorum is set by controller.quorum.voters",
             "socket.listen.backlog.size", "the accept backlog is fixed",
             "num.replica.fetchers", "replication is not available yet",
@@ -132,6 +138,22 @@ public final class BrokerConfigs {
                     "SO_RCVBUF of client connections; -1 (unlike Kafka's 102400) lets the system size it, which is faster.")
             .define(NUM_NETWORK_THREADS, INT, null, Validator.atLeast(1), "Threads serving connections and requests; defaults to the number of CPU cores.")
             .define(CONNECTIONS_MAX_IDLE_MS, LONG, 600_000L, Validator.atLeast(1), "Close connections idle for this long.")
+            .define(MAX_CONNECTIONS, INT, Integer.MAX_VALUE, Validator.atLeast(0),
+                    "Most client connections the broker holds; at the limit it stops accepting, and new connections wait in the "
+                            + "accept backlog until one closes.")
+            .define(MAX_CONNECTIONS_PER_IP, INT, Integer.MAX_VALUE, Validator.atLeast(0),
+                    "Most client connections from one address; a connection above it is closed as soon as it is accepted.")
+            .define(MAX_CONNECTIONS_PER_IP_OVERRIDES, LIST, List.of(), BrokerConfigs::validatePerIpOverrides,
+                    "Per-address exceptions to max.connections.per.ip, as host:count pairs (a host name or an IP address).")
+            .define(QUEUED_MAX_REQUESTS, INT, 500, Validator.atLeast(1),
+                    "Most requests read and not yet answered, across the broker; at the limit every connection stops reading "
+                            + "until responses are sent. Each connection also stops at 100 of its own.")
+            .define(QUEUED_MAX_REQUEST_BYTES, LONG, -1L, Validator.atLeast(-1),
+                    "Most bytes of requests read and not yet answered, across the broker; -1 for no bound. At the limit every "
+                            + "connection stops reading; a single request larger than the bound is still taken when the broker is below it.")
+            .define(SOCKET_REQUEST_ARRIVAL_TIMEOUT_MS, LONG, 30_000L, Validator.atLeast(1),
+                    "Not in Kafka. Longest time a request may take to arrive once part of it has: a connection trickling a request "
+                            + "in slower than this is closed (unless the broker itself has stopped reading it).")
             .define(OFFSETS_TOPIC_NUM_PARTITIONS, INT, 50, Validator.atLeast(1),
                     "Partitions of __consumer_offsets, which is created on first use; a group belongs to one of them by its id's hash.")
             .define(OFFSETS_TOPIC_REPLICATION_FACTOR, INT, 3, Validator.atLeast(1),
@@ -200,6 +222,31 @@ public final class BrokerConfigs {
                             + "listens on every interface, port 0 picks a free port, and an empty value turns the endpoint off."));
 
     private BrokerConfigs() {
+    }
+
+    /** Parses {@code max.connections.per.ip.overrides}: host:count pairs, the count a non-negative int. */
+    public static Map<String, Integer> perIpOverrides(List<?> pairs) {
+        Map<String, Integer> overrides = new LinkedHashMap<>();
+        for (Object pair : pairs) {
+            String text = pair.toString().trim();
+            int colon = text.lastIndexOf(':');
+            String host = colon < 0 ? "" : text.substring(0, colon).trim();
+            int count;
+            try {
+                count = colon < 0 ? -1 : Integer.parseInt(text.substring(colon + 1).trim());
+            } catch (NumberFormatException e) {
+                count = -1;
+            }
+            if (host.isEmpty() || count < 0) {
+                throw ConfigException.invalid(MAX_CONNECTIONS_PER_IP_OVERRIDES, text, "each entry must be host:count with a count of at least 0");
+            }
+            overrides.put(host, count);
+        }
+        return overrides;
+    }
+
+    private static void validatePerIpOverrides(String name, Object value) {
+        perIpOverrides((List<?>) value);
     }
 
     private static void validateMetricsListener(String name, Object value) {

@@ -24,6 +24,32 @@ class BrokerConfigTest {
     }
 
     @Test
+    void connectionAndRequestLimitsDefaultAsInKafkaAndRefuseBadValues() {
+        BrokerConfig defaults = BrokerConfig.parse(Map.of());
+        assertThat(defaults.getInt(BrokerConfigs.MAX_CONNECTIONS)).isEqualTo(Integer.MAX_VALUE);
+        assertThat(defaults.getInt(BrokerConfigs.MAX_CONNECTIONS_PER_IP)).isEqualTo(Integer.MAX_VALUE);
+        assertThat(defaults.getInt(BrokerConfigs.QUEUED_MAX_REQUESTS)).isEqualTo(500);
+        assertThat(defaults.getLong(BrokerConfigs.QUEUED_MAX_REQUEST_BYTES)).isEqualTo(-1L);
+        assertThat(BrokerConfigs.WITHOUT_EFFECT).doesNotContainKey(BrokerConfigs.QUEUED_MAX_REQUESTS);
+
+        BrokerConfig set = BrokerConfig.parse(Map.of(BrokerConfigs.MAX_CONNECTIONS_PER_IP_OVERRIDES, "127.0.0.1:5, broker.example:0,::1:7"));
+        assertThat(BrokerConfigs.perIpOverrides(set.getList(BrokerConfigs.MAX_CONNECTIONS_PER_IP_OVERRIDES)))
+                .containsExactly(Map.entry("127.0.0.1", 5), Map.entry("broker.example", 0), Map.entry("::1", 7));
+
+        assertThatThrownBy(() -> BrokerConfig.parse(Map.of(BrokerConfigs.MAX_CONNECTIONS_PER_IP_OVERRIDES, "127.0.0.1:many")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("host:count");
+        assertThatThrownBy(() -> BrokerConfig.parse(Map.of(BrokerConfigs.MAX_CONNECTIONS_PER_IP_OVERRIDES, "127.0.0.1")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("host:count");
+        assertThatThrownBy(() -> BrokerConfig.parse(Map.of(BrokerConfigs.MAX_CONNECTIONS_PER_IP_OVERRIDES, ":3")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("host:count");
+        assertThatThrownBy(() -> BrokerConfig.parse(Map.of(BrokerConfigs.MAX_CONNECTIONS, "-1"))).isInstanceOf(ConfigException.class);
+        assertThatThrownBy(() -> BrokerConfig.parse(Map.of(BrokerConfigs.QUEUED_MAX_REQUESTS, "0"))).isInstanceOf(ConfigException.class);
+        assertThatThrownBy(() -> BrokerConfig.parse(Map.of(BrokerConfigs.QUEUED_MAX_REQUEST_BYTES, "-2"))).isInstanceOf(ConfigException.class);
+        assertThatThrownBy(() -> BrokerConfig.parse(Map.of(BrokerConfigs.SOCKET_REQUEST_ARRIVAL_TIMEOUT_MS, "0")))
+                .isInstanceOf(ConfigException.class);
+    }
+
+    @Test
     void intervalsDefaultAsInKafka() {
         BrokerConfig config = BrokerConfig.parse(Map.of());
 

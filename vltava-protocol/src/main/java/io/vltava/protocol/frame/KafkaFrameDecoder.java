@@ -30,6 +30,11 @@ public final class KafkaFrameDecoder extends ByteToMessageDecoder {
         this.maxFrameBytes = maxFrameBytes;
     }
 
+    /** Whether bytes of a frame not yet complete are buffered (the frame has begun to arrive). */
+    public boolean hasPartialFrame() {
+        return actualReadableBytes() > 0;
+    }
+
     @Override
     protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
         if (in.readableBytes() < SIZE_PREFIX_BYTES) {
