@@ -16,6 +16,8 @@ import java.util.ArrayDeque;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.common.errors.ApiException;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.ApiMessage;
@@ -31,7 +33,8 @@ import org.slf4j.LoggerFactory;
  * completed holds back the requests behind it (they wait as undecoded frames) so that a connection's
  * requests take effect in order. Reading stops while too many requests are outstanding or while the
  * socket cannot take more output, so a client that sends faster than it reads cannot grow the broker's
- * memory.
+ * memory. A handler may also mute the connection for a while ({@link ChannelMuter}, for a client over its
+ * quota): reading and dispatching stop until the time is up, while responses keep going out.
  *
  * <pre>
  *   frame -&gt; waiting -&gt; (dispatch) -&gt; inFlight -&gt; (completed, in order) -&gt; written
@@ -66,6 +69,7 @@ final class KafkaConnection extends ChannelInboundHandlerAdapter {
     private final int maxQueuedRequests;
     private final NetworkMetrics metrics;
 
+    private final ChannelMuter muter = this::muteFor;
     private final ArrayDeque<ByteBuf> waiting = new ArrayDeque<>();
     private final ArrayDeque<InFlight> inFlight = new ArrayDeque<>();
     /** When each frame in {@code waiting} was read ({@link System#nanoTime}), in the same order: a ring, so queuing allocates nothing. */
@@ -79,6 +83,9 @@ final class KafkaConnection extends ChannelInboundHandlerAdapter {
     private boolean unflushed;
     private boolean draining;
     private boolean closed;
+    /** Ends the current mute; null while the connection is not muted. */
+    private ScheduledFuture<?> unmute;
+    private long mutedUntil;
 
     KafkaConnection(RequestDecoder decoder, RequestHandler handler, String listenerName, int maxQueuedRequests, NetworkMetrics metrics) {
         this.decoder = decoder;
@@ -145,6 +152,9 @@ final class KafkaConnection extends ChannelInboundHandlerAdapter {
         metrics.connectionClosed(listenerName);
         closed = true;
         releaseWaiting();
+        if (unmute != null) {
+            unmute.cancel(false);
+        }
         for (InFlight request : inFlight) {
             if (request.isReady()) {
                 request.discard();
@@ -174,7 +184,7 @@ final class KafkaConnection extends ChannelInboundHandlerAdapter {
      */
     private void pump() {
         writeReady();
-        while (!closed && barrier == null && !waiting.isEmpty()) {
+        while (!closed && barrier == null && unmute == null && !waiting.isEmpty()) {
             long arrived = arrivals[arrivalsHead];
             arrivalsHead = (arrivalsHead + 1) % arrivals.length;
             dispatch(waiting.poll(), arrived);
@@ -236,7 +246,7 @@ final class KafkaConnection extends ChannelInboundHandlerAdapter {
         InFlight slot = new InFlight(request, arrived);
         inFlight.add(slot);
         metrics.requestDispatched(slot.apiKey, System.nanoTime() - arrived);
-        RequestContext context = new RequestContext(request.header(), listenerName, connectionId, clientHost, ctx.channel().eventLoop());
+        RequestContext context = new RequestContext(request.header(), listenerName, connectionId, clientHost, ctx.channel().eventLoop(), muter);
         CompletableFuture<? extends ApiMessage> future = handle(context, request);
         if (future.isDone()) {
             slot.complete(future);
@@ -278,11 +288,39 @@ final class KafkaConnection extends ChannelInboundHandlerAdapter {
         if (closed) {
             return;
         }
-        boolean shouldRead = !draining && barrier == null
+        boolean shouldRead = !draining && barrier == null && unmute == null
                 && waiting.size() + inFlight.size() < maxQueuedRequests
                 && ctx.channel().isWritable();
         if (ctx.channel().config().isAutoRead() != shouldRead) {
             ctx.channel().config().setAutoRead(shouldRead);
+        }
+    }
+
+    private void muteFor(int throttleTimeMs) {
+        if (!ctx.executor().inEventLoop()) {
+            try {
+                ctx.executor().execute(() -> muteFor(throttleTimeMs));
+            } catch (RejectedExecutionException e) {
+                // the event loop has shut down, and the connection with it
+            }
+            return;
+        }
+        long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(throttleTimeMs);
+        if (closed || throttleTimeMs <= 0 || unmute != null && until - mutedUntil <= 0) {
+            return;
+        }
+        if (unmute != null) {
+            unmute.cancel(false);
+        }
+        mutedUntil = until;
+        unmute = ctx.executor().schedule(this::unmute, throttleTimeMs, TimeUnit.MILLISECONDS);
+        updateAutoRead();
+    }
+
+    private void unmute() {
+        unmute = null;
+        if (!closed) {
+            pump();
         }
     }
 
