@@ -23,7 +23,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * or client id separately.
  *
  * <p>What a (user, client id) resolves to is cached until the quotas change; with no quota of this kind
- * set anywhere, a request costs one volatile read.
+ * set anywhere, a request costs one volatile read. As in Kafka, the rate of a client that has sent
+ * nothing for an hour is dropped (looked for at most once a minute, when a new client shows up), so
+ * client ids that come and go do not pile up.
  *
  * <p>Threading: thread-safe. {@link #onMetadataUpdate} runs on the metadata apply thread; the other
  * methods on any event loop.
@@ -45,11 +47,17 @@ public final class ClientQuotaManager implements MetadataPublisher {
     private record Bounds(Map<QuotaEntity, Double> byEntity) {
     }
 
+    /** How long a rate is kept without traffic. */
+    static final long INACTIVE_EXPIRY_MS = 3_600_000L;
+    /** Least time between two looks for inactive rates. */
+    private static final long EXPIRY_CHECK_INTERVAL_MS = 60_000L;
+
     private final QuotaKey key;
     private final ClientQuotaManagerConfig config;
     private final ConcurrentHashMap<String, ConcurrentHashMap<String, ClientQuota>> resolved = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<SensorKey, SampledRate> rates = new ConcurrentHashMap<>();
     private volatile Bounds bounds = new Bounds(Map.of());
+    private volatile long lastExpiryCheckMs;
 
     public ClientQuotaManager(QuotaKey key, ClientQuotaManagerConfig config) {
         this.key = key;
@@ -118,6 +126,11 @@ public final class ClientQuotaManager implements MetadataPublisher {
         return quota == null ? 0 : quota.rate().measure(nowMs);
     }
 
+    /** How many rates are kept: one per user, client id or pair that shares a quota. */
+    int rateCount() {
+        return rates.size();
+    }
+
     private ClientQuota quota(String user, String clientId, long nowMs) {
         Bounds current = bounds;
         if (current.byEntity().isEmpty()) {
@@ -127,10 +140,22 @@ public final class ClientQuotaManager implements MetadataPublisher {
         ConcurrentHashMap<String, ClientQuota> clients = resolved.computeIfAbsent(user, ignored -> new ConcurrentHashMap<>());
         ClientQuota quota = clients.get(client);
         if (quota == null || quota.bounds() != current) {
+            expireInactive(nowMs);
             quota = resolve(current, user, client, nowMs);
             clients.put(client, quota);
         }
         return quota.rate() == null ? null : quota;
+    }
+
+    /** Drops rates idle for {@link #INACTIVE_EXPIRY_MS}, and with them every cached resolution (they are rebuilt on demand). */
+    private void expireInactive(long nowMs) {
+        if (nowMs - lastExpiryCheckMs < EXPIRY_CHECK_INTERVAL_MS) {
+            return;
+        }
+        lastExpiryCheckMs = nowMs;
+        if (rates.values().removeIf(rate -> nowMs - rate.lastRecordMs() >= INACTIVE_EXPIRY_MS)) {
+            resolved.clear();
+        }
     }
 
     private ClientQuota resolve(Bounds current, String user, String clientId, long nowMs) {

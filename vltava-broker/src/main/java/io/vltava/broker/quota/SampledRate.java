@@ -18,6 +18,7 @@ final class SampledRate {
     /** Samples in use so far (they are created one by one up to the configured number). */
     private int used;
     private int current;
+    private volatile long lastRecordMs;
 
     SampledRate(int samples, long sampleWindowMs, long nowMs) {
         this.sampleWindowMs = sampleWindowMs;
@@ -25,6 +26,7 @@ final class SampledRate {
         this.values = new double[samples];
         this.starts[0] = nowMs;
         this.used = 1;
+        this.lastRecordMs = nowMs;
     }
 
     /** Adds {@code value} at {@code nowMs} and returns the rate, per second, including it. */
@@ -38,7 +40,13 @@ final class SampledRate {
             values[current] = 0;
         }
         values[current] += value;
+        lastRecordMs = nowMs;
         return measure(nowMs);
+    }
+
+    /** When a value was last recorded. */
+    long lastRecordMs() {
+        return lastRecordMs;
     }
 
     /** Takes back a value recorded earlier (what Kafka does for a fetch answered empty because it was throttled). */

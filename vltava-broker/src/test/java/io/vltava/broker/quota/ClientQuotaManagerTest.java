@@ -85,6 +85,18 @@ class ClientQuotaManagerTest {
     }
 
     @Test
+    void theRateOfAClientIdleForAnHourIsForgotten() {
+        set(null, DEFAULT, "producer_byte_rate", 1000.0);
+        quotas.recordAndGetThrottleTimeMs("ANONYMOUS", "gone", 9_000, 0);
+        quotas.recordAndGetThrottleTimeMs("ANONYMOUS", "still-here", 9_000, ClientQuotaManager.INACTIVE_EXPIRY_MS - 1000);
+        assertThat(quotas.rateCount()).isEqualTo(2);
+
+        quotas.recordAndGetThrottleTimeMs("ANONYMOUS", "new", 1, ClientQuotaManager.INACTIVE_EXPIRY_MS + 60_000);
+
+        assertThat(quotas.rateCount()).as("still-here and new").isEqualTo(2);
+    }
+
+    @Test
     void otherQuotaKeysDoNotApply() {
         set(null, named("app"), "consumer_byte_rate", 1.0);
 
