@@ -6,6 +6,7 @@ import io.vltava.cli.consume.ConsumeCommand;
 import io.vltava.cli.group.GroupCommand;
 import io.vltava.cli.perf.PerfCommand;
 import io.vltava.cli.produce.ProduceCommand;
+import io.vltava.cli.quota.QuotaCommand;
 import io.vltava.cli.topic.TopicCommand;
 import java.util.List;
 import picocli.CommandLine;
@@ -26,7 +27,7 @@ import picocli.CommandLine.ScopeType;
 @Command(name = "vltava", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "Vltava: a streaming platform that speaks Apache Kafka's protocol.",
         subcommands = {ServerCommand.class, TopicCommand.class, ProduceCommand.class, ConsumeCommand.class, GroupCommand.class,
-                ConfigCommand.class, ClusterCommand.class, PerfCommand.class, VersionCommand.class, CompletionCommand.class})
+                ConfigCommand.class, QuotaCommand.class, ClusterCommand.class, PerfCommand.class, VersionCommand.class, CompletionCommand.class})
 public final class Vltava implements Runnable {
 
     /** System property the logging configuration reads for the level of client-side logs. */

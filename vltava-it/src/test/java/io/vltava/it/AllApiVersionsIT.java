@@ -16,6 +16,7 @@ import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.compress.Compression;
 import org.apache.kafka.common.message.AddOffsetsToTxnRequestData;
 import org.apache.kafka.common.message.AddPartitionsToTxnRequestData;
+import org.apache.kafka.common.message.AlterClientQuotasRequestData;
 import org.apache.kafka.common.message.AlterConfigsRequestData;
 import org.apache.kafka.common.message.ApiVersionsRequestData;
 import org.apache.kafka.common.message.ConsumerGroupDescribeRequestData;
@@ -25,6 +26,7 @@ import org.apache.kafka.common.message.CreateTopicsRequestData;
 import org.apache.kafka.common.message.DeleteGroupsRequestData;
 import org.apache.kafka.common.message.DeleteRecordsRequestData;
 import org.apache.kafka.common.message.DeleteTopicsRequestData;
+import org.apache.kafka.common.message.DescribeClientQuotasRequestData;
 import org.apache.kafka.common.message.DescribeClusterRequestData;
 import org.apache.kafka.common.message.DescribeConfigsRequestData;
 import org.apache.kafka.common.message.DescribeGroupsRequestData;
@@ -202,6 +204,14 @@ class AllApiVersionsIT {
                     data.resources().add(resource);
                     return data;
                 }),
+                Map.entry(ApiKeys.ALTER_CLIENT_QUOTAS, (v, n) -> {
+                    AlterClientQuotasRequestData.EntryData entry = new AlterClientQuotasRequestData.EntryData();
+                    entry.entity().add(new AlterClientQuotasRequestData.EntityData().setEntityType("client-id").setEntityName("versions-v" + v));
+                    entry.ops().add(new AlterClientQuotasRequestData.OpData().setKey("producer_byte_rate").setValue(1_048_576));
+                    return new AlterClientQuotasRequestData().setEntries(List.of(entry));
+                }),
+                Map.entry(ApiKeys.DESCRIBE_CLIENT_QUOTAS, (v, n) -> new DescribeClientQuotasRequestData().setStrict(v % 2 == 0)
+                        .setComponents(List.of(new DescribeClientQuotasRequestData.ComponentData().setEntityType("client-id").setMatchType((byte) 2)))),
                 Map.entry(ApiKeys.DELETE_RECORDS, (v, n) -> {
                     DeleteRecordsRequestData data = new DeleteRecordsRequestData().setTimeoutMs(30_000);
                     DeleteRecordsRequestData.DeleteRecordsTopic topic = new DeleteRecordsRequestData.DeleteRecordsTopic().setName("versions");

@@ -16,6 +16,8 @@ import java.util.ArrayDeque;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.common.errors.ApiException;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.ApiMessage;
@@ -31,7 +33,9 @@ import org.slf4j.LoggerFactory;
  * completed holds back the requests behind it (they wait as undecoded frames) so that a connection's
  * requests take effect in order. Reading stops while too many requests are outstanding, on this
  * connection or in the whole broker (the {@link RequestBudget}), or while the socket cannot take more
- * output, so a client that sends faster than it reads cannot grow the broker's memory.
+ * output, so a client that sends faster than it reads cannot grow the broker's memory. A handler may
+ * also mute the connection for a while ({@link ChannelMuter}, for a client over its quota): reading
+ * and dispatching stop until the time is up, while responses keep going out.
  *
  * <pre>
  *   frame -&gt; waiting -&gt; (dispatch) -&gt; inFlight -&gt; (completed, in order) -&gt; written
@@ -69,6 +73,7 @@ final class KafkaConnection extends ChannelInboundHandlerAdapter {
     /** Brings {@link #updateAutoRead} back to the event loop once the broker has room for requests again. */
     private final Runnable wakeUp = this::onRoom;
 
+    private final ChannelMuter muter = this::muteFor;
     private final ArrayDeque<ByteBuf> waiting = new ArrayDeque<>();
     private final ArrayDeque<InFlight> inFlight = new ArrayDeque<>();
     /** When each frame in {@code waiting} was read ({@link System#nanoTime}), in the same order: a ring, so queuing allocates nothing. */
@@ -86,6 +91,9 @@ final class KafkaConnection extends ChannelInboundHandlerAdapter {
     /** Requests of this connection counted in the budget, and their bytes. */
     private int heldRequests;
     private long heldBytes;
+    /** Ends the current mute; null while the connection is not muted. */
+    private ScheduledFuture<?> unmute;
+    private long mutedUntil;
 
     KafkaConnection(RequestDecoder decoder, RequestHandler handler, String listenerName, int maxQueuedRequests, RequestBudget budget,
                     NetworkMetrics metrics) {
@@ -162,6 +170,9 @@ final class KafkaConnection extends ChannelInboundHandlerAdapter {
         metrics.connectionClosed(listenerName);
         closed = true;
         releaseWaiting();
+        if (unmute != null) {
+            unmute.cancel(false);
+        }
         for (InFlight request : inFlight) {
             if (request.isReady()) {
                 request.discard();
@@ -196,7 +207,7 @@ final class KafkaConnection extends ChannelInboundHandlerAdapter {
      */
     private void pump() {
         writeReady();
-        while (!closed && barrier == null && !waiting.isEmpty() && ctx.channel().isWritable()) {
+        while (!closed && barrier == null && unmute == null && !waiting.isEmpty() && ctx.channel().isWritable()) {
             long arrived = arrivals[arrivalsHead];
             arrivalsHead = (arrivalsHead + 1) % arrivals.length;
             dispatch(waiting.poll(), arrived);
@@ -261,7 +272,7 @@ final class KafkaConnection extends ChannelInboundHandlerAdapter {
         InFlight slot = new InFlight(request, arrived, frameBytes);
         inFlight.add(slot);
         metrics.requestDispatched(slot.apiKey, System.nanoTime() - arrived);
-        RequestContext context = new RequestContext(request.header(), listenerName, connectionId, clientHost, ctx.channel().eventLoop());
+        RequestContext context = new RequestContext(request.header(), listenerName, connectionId, clientHost, ctx.channel().eventLoop(), muter);
         CompletableFuture<? extends ApiMessage> future = handle(context, request);
         if (future.isDone()) {
             slot.complete(future);
@@ -304,7 +315,7 @@ final class KafkaConnection extends ChannelInboundHandlerAdapter {
             return;
         }
         boolean room = budget.hasRoom();
-        boolean shouldRead = !draining && barrier == null
+        boolean shouldRead = !draining && barrier == null && unmute == null
                 && waiting.size() + inFlight.size() < maxQueuedRequests
                 && ctx.channel().isWritable() && room;
         if (ctx.channel().config().isAutoRead() != shouldRead) {
@@ -333,6 +344,34 @@ final class KafkaConnection extends ChannelInboundHandlerAdapter {
         heldRequests -= requests;
         heldBytes -= bytes;
         budget.release(requests, bytes);
+    }
+
+    private void muteFor(int throttleTimeMs) {
+        if (!ctx.executor().inEventLoop()) {
+            try {
+                ctx.executor().execute(() -> muteFor(throttleTimeMs));
+            } catch (RejectedExecutionException e) {
+                // the event loop has shut down, and the connection with it
+            }
+            return;
+        }
+        long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(throttleTimeMs);
+        if (closed || throttleTimeMs <= 0 || unmute != null && until - mutedUntil <= 0) {
+            return;
+        }
+        if (unmute != null) {
+            unmute.cancel(false);
+        }
+        mutedUntil = until;
+        unmute = ctx.executor().schedule(this::unmute, throttleTimeMs, TimeUnit.MILLISECONDS);
+        updateAutoRead();
+    }
+
+    private void unmute() {
+        unmute = null;
+        if (!closed) {
+            pump();
+        }
     }
 
     private void flushIfNeeded() {

@@ -14,9 +14,10 @@ import org.apache.kafka.common.requests.RequestHeader;
  * @param connectionId a name for the connection (listener, addresses, channel id) that is unique while it is open
  * @param clientHost   the client's address as Kafka shows it to admins, e.g. {@code /127.0.0.1}
  * @param eventLoop    the connection's event loop, for work and timers that belong to this request
+ * @param muter        stops reading the connection for a while, for a client over its quota
  */
 public record RequestContext(RequestHeader header, String listenerName, String connectionId, String clientHost,
-                             ScheduledExecutorService eventLoop) {
+                             ScheduledExecutorService eventLoop, ChannelMuter muter) {
 
     public short apiVersion() {
         return header.apiVersion();

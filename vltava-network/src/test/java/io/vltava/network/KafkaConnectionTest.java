@@ -26,12 +26,14 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.common.errors.CorruptRecordException;
 import org.apache.kafka.common.errors.PolicyViolationException;
 import org.apache.kafka.common.message.ApiVersionsResponseData;
 import org.apache.kafka.common.message.CreateTopicsResponseData;
 import org.apache.kafka.common.message.FetchResponseData;
 import org.apache.kafka.common.message.MetadataResponseData;
+import org.apache.kafka.common.message.ProduceResponseData;
 import org.apache.kafka.common.message.ResponseHeaderData;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.ApiMessage;
@@ -525,6 +527,32 @@ class KafkaConnectionTest {
 
         assertThat(shared.requests()).isZero();
         assertThat(shared.bytes()).isZero();
+    }
+
+    @Test
+    void aMutedConnectionAnswersAtOnceThenNeitherReadsNorDispatchesUntilTheThrottleTimeIsUp() throws Exception {
+        handler.behave(call -> {
+            if (call.correlationId() == 1) {
+                call.context().muter().muteFor(30_000);
+            }
+            return CompletableFuture.completedFuture(new ProduceResponseData().setThrottleTimeMs(call.correlationId()));
+        });
+
+        send(Wire.frame(Wire.produce(), 1), Wire.frame(Wire.produce(), 2));
+
+        assertThat(responses()).extracting(Wire::correlationId).containsExactly(1);
+        assertThat(handler.calls()).as("the second request waits for the mute to end").hasSize(1);
+        assertThat(channel.config().isAutoRead()).isFalse();
+
+        channel.advanceTimeBy(29, TimeUnit.SECONDS);
+        channel.runScheduledPendingTasks();
+        assertThat(handler.calls()).hasSize(1);
+
+        channel.advanceTimeBy(1, TimeUnit.SECONDS);
+        channel.runScheduledPendingTasks();
+        assertThat(handler.calls()).hasSize(2);
+        assertThat(responses()).extracting(Wire::correlationId).containsExactly(2);
+        assertThat(channel.config().isAutoRead()).isTrue();
     }
 
     @Test

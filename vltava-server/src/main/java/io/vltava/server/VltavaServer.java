@@ -2,6 +2,7 @@ package io.vltava.server;
 
 import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.vltava.broker.api.AlterClientQuotasHandler;
 import io.vltava.broker.api.AlterConfigsHandler;
 import io.vltava.broker.api.ApiHandler;
 import io.vltava.broker.api.ApiVersionsHandler;
@@ -10,6 +11,7 @@ import io.vltava.broker.api.CreatePartitionsHandler;
 import io.vltava.broker.api.CreateTopicsHandler;
 import io.vltava.broker.api.DeleteRecordsHandler;
 import io.vltava.broker.api.DeleteTopicsHandler;
+import io.vltava.broker.api.DescribeClientQuotasHandler;
 import io.vltava.broker.api.DescribeClusterHandler;
 import io.vltava.broker.api.DescribeConfigsHandler;
 import io.vltava.broker.api.DescribeLogDirsHandler;
@@ -32,6 +34,8 @@ import io.vltava.broker.group.GroupApis;
 import io.vltava.broker.group.MetadataGroupTopics;
 import io.vltava.broker.partition.ReplicaManager;
 import io.vltava.broker.producer.ProducerIdManager;
+import io.vltava.broker.quota.ClientQuotaManager;
+import io.vltava.broker.quota.ClientQuotaManagerConfig;
 import io.vltava.broker.txn.CoordinatorTransactionVerifier;
 import io.vltava.broker.txn.PartitionMarkerWriter;
 import io.vltava.broker.txn.TransactionApis;
@@ -50,6 +54,7 @@ import io.vltava.metadata.image.MetadataApplier;
 import io.vltava.metadata.image.MetadataImage;
 import io.vltava.metadata.quorum.QuorumVoter;
 import io.vltava.metadata.quorum.RatisMetadataLog;
+import io.vltava.metadata.record.QuotaKey;
 import io.vltava.metadata.record.RegisterBrokerRecord;
 import io.vltava.network.NetworkMetrics;
 import io.vltava.network.SocketServer;
@@ -107,6 +112,8 @@ public final class VltavaServer implements AutoCloseable {
     private GroupCoordinator groupCoordinator;
     private TransactionCoordinator transactionCoordinator;
     private ProducerIdManager producerIds;
+    private ClientQuotaManager produceQuotas;
+    private ClientQuotaManager fetchQuotas;
     private volatile ReplicaManager replicaManager;
     private SocketServer socketServer;
     private List<Endpoint> boundListeners = List.of();
@@ -136,6 +143,12 @@ public final class VltavaServer implements AutoCloseable {
             applier.addPublisher(replicaManager);
             BrokerTopicMetrics topicMetrics = new BrokerTopicMetrics(registry);
             applier.addPublisher(topicMetrics);
+            ClientQuotaManagerConfig quotaConfig = new ClientQuotaManagerConfig(config.getInt(BrokerConfigs.QUOTA_WINDOW_NUM),
+                    config.getInt(BrokerConfigs.QUOTA_WINDOW_SIZE_SECONDS) * 1000L);
+            produceQuotas = new ClientQuotaManager(QuotaKey.PRODUCER_BYTE_RATE, quotaConfig);
+            fetchQuotas = new ClientQuotaManager(QuotaKey.CONSUMER_BYTE_RATE, quotaConfig);
+            applier.addPublisher(produceQuotas);
+            applier.addPublisher(fetchQuotas);
             ReplicaMetrics.register(replicaManager, registry);
             ControllerMetrics.register(applier::image, metadataLog::isLeader, registry);
             groupCoordinator = new GroupCoordinator(groupCoordinatorConfig(), config.getInt(BrokerConfigs.GROUP_COORDINATOR_THREADS), time,
@@ -170,9 +183,9 @@ public final class VltavaServer implements AutoCloseable {
         ConfigDescriber describer = new ConfigDescriber(topicConfigs);
         List<ApiHandler<?>> handlers = new ArrayList<>(List.of(
                 new MetadataHandler(config.nodeId(), clusterId, image, controller, config.getBoolean(BrokerConfigs.AUTO_CREATE_TOPICS_ENABLE)),
-                new ProduceHandler(replicaManager, image, new CoordinatorTransactionVerifier(transactionCoordinator), time, topicMetrics),
+                new ProduceHandler(replicaManager, image, new CoordinatorTransactionVerifier(transactionCoordinator), time, topicMetrics, produceQuotas),
                 new FetchHandler(replicaManager, image, new FetchSessionCache(config.getInt(BrokerConfigs.MAX_INCREMENTAL_FETCH_SESSION_CACHE_SLOTS), time),
-                        config.getInt(BrokerConfigs.FETCH_MAX_BYTES), topicMetrics),
+                        config.getInt(BrokerConfigs.FETCH_MAX_BYTES), topicMetrics, fetchQuotas, time),
                 new ListOffsetsHandler(replicaManager, image),
                 new DeleteRecordsHandler(replicaManager, logManager, image),
                 new OffsetForLeaderEpochHandler(replicaManager, image),
@@ -183,6 +196,8 @@ public final class VltavaServer implements AutoCloseable {
                 new DescribeConfigsHandler(config.nodeId(), image, describer),
                 new IncrementalAlterConfigsHandler(controller),
                 new AlterConfigsHandler(controller),
+                new DescribeClientQuotasHandler(image),
+                new AlterClientQuotasHandler(controller),
                 new DescribeClusterHandler(config.nodeId(), clusterId, image),
                 new DescribeLogDirsHandler(logManager)));
         InternalTopic offsetsTopic = new InternalTopic(TopicNames.CONSUMER_OFFSETS, image, controller,

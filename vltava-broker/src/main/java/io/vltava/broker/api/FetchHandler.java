@@ -8,6 +8,8 @@ import io.vltava.broker.fetch.FetchedPartition;
 import io.vltava.broker.partition.DelayedFetch;
 import io.vltava.broker.partition.Partition;
 import io.vltava.broker.partition.ReplicaManager;
+import io.vltava.broker.quota.ClientQuotaManager;
+import io.vltava.common.time.Time;
 import io.vltava.common.topic.TopicPartition;
 import io.vltava.metadata.image.MetadataImage;
 import io.vltava.metadata.image.TopicImage;
@@ -48,6 +50,11 @@ import org.apache.kafka.common.requests.FetchRequest;
  * {@code max_bytes} (capped by the broker's {@code fetch.max.bytes}), except that the first partition
  * with data always returns at least one whole batch.
  *
+ * <p>With a {@code consumer_byte_rate} quota, a fetch reads at most what the quota allows in one quota
+ * window, and the bytes it returns count against the client's rate when it answers. A fetch that takes
+ * the client over its quota is answered at once with no data and the throttle time (its bytes are not
+ * counted, as it returned none), and its connection is not read for that long (KIP-219).
+ *
  * <p>Followers are not served yet: a fetch from a replica gets NOT_LEADER_OR_FOLLOWER.
  *
  * <p>Threading: runs on the consumer's event loop; a waiting fetch reads again on that loop, and only
@@ -64,14 +71,18 @@ public final class FetchHandler implements ApiHandler<FetchRequest> {
     private final FetchSessionCache sessions;
     private final int brokerMaxBytes;
     private final BrokerTopicMetrics topicMetrics;
+    private final ClientQuotaManager quotas;
+    private final Time time;
 
     public FetchHandler(ReplicaManager replicaManager, Supplier<MetadataImage> image, FetchSessionCache sessions, int brokerMaxBytes,
-                        BrokerTopicMetrics topicMetrics) {
+                        BrokerTopicMetrics topicMetrics, ClientQuotaManager quotas, Time time) {
         this.replicaManager = replicaManager;
         this.image = image;
         this.sessions = sessions;
         this.brokerMaxBytes = brokerMaxBytes;
         this.topicMetrics = topicMetrics;
+        this.quotas = quotas;
+        this.time = time;
     }
 
     @Override
@@ -120,12 +131,13 @@ public final class FetchHandler implements ApiHandler<FetchRequest> {
             }
         }
 
-        int maxBytes = Math.min(data.maxBytes(), brokerMaxBytes);
+        int maxBytes = Math.min(Math.min(data.maxBytes(), brokerMaxBytes), follower || !quotas.enabled() ? Integer.MAX_VALUE
+                : quotas.maxValueInQuotaWindow(ClientQuotaManager.ANONYMOUS, context.clientId(), time.milliseconds()));
         int minBytes = Math.min(data.minBytes(), maxBytes);
         FetchIsolation isolation = data.isolationLevel() == READ_COMMITTED ? FetchIsolation.TXN_COMMITTED : FetchIsolation.HIGH_WATERMARK;
         List<FetchedPartition> results = follower ? notServedToFollowers(plan.targets) : read(plan.targets, maxBytes, isolation);
         if (data.maxWaitMs() <= 0 || totalBytes(results) >= minBytes || hasErrors(results) || results.isEmpty()) {
-            return CompletableFuture.completedFuture(respond(plan, results, version, data));
+            return CompletableFuture.completedFuture(answer(context, follower, plan, results, version, data));
         }
         CompletableFuture<ApiMessage> response = new CompletableFuture<>();
         List<DelayedFetch.Watch> watches = new ArrayList<>();
@@ -137,7 +149,7 @@ public final class FetchHandler implements ApiHandler<FetchRequest> {
         }
         DelayedFetch.park(watches, minBytes, data.maxWaitMs(), context.eventLoop(), () -> {
             try {
-                response.complete(respond(plan, read(plan.targets, maxBytes, isolation), version, data));
+                response.complete(answer(context, follower, plan, read(plan.targets, maxBytes, isolation), version, data));
             } catch (RuntimeException e) {
                 response.completeExceptionally(e);
             }
@@ -226,6 +238,23 @@ public final class FetchHandler implements ApiHandler<FetchRequest> {
             results.add(FetchedPartition.error(target, target.currentLeaderEpoch() >= 0 ? Errors.UNKNOWN_LEADER_EPOCH : Errors.NOT_LEADER_OR_FOLLOWER));
         }
         return results;
+    }
+
+    /** The response to a fetch that read {@code results}: empty, with the throttle time, if they would take the client over its quota. */
+    private FetchResponseData answer(RequestContext context, boolean follower, FetchPlan plan, List<FetchedPartition> results, short version,
+                                     FetchRequestData data) {
+        if (!follower && quotas.enabled()) {
+            int bytes = totalBytes(results);
+            long now = time.milliseconds();
+            int throttleTimeMs = quotas.recordAndGetThrottleTimeMs(ClientQuotaManager.ANONYMOUS, context.clientId(), bytes, now);
+            if (throttleTimeMs > 0) {
+                quotas.unrecord(ClientQuotaManager.ANONYMOUS, context.clientId(), bytes, now);
+                context.muter().muteFor(throttleTimeMs);
+                return new FetchResponseData().setErrorCode(Errors.NONE.code()).setThrottleTimeMs(throttleTimeMs)
+                        .setSessionId(plan.session == null ? 0 : plan.session.id());
+            }
+        }
+        return respond(plan, results, version, data);
     }
 
     private FetchResponseData respond(FetchPlan plan, List<FetchedPartition> results, short version, FetchRequestData data) {

@@ -3,6 +3,7 @@ package io.vltava.broker.api;
 import io.vltava.broker.partition.Partition;
 import io.vltava.broker.partition.ReplicaManager;
 import io.vltava.broker.producer.TransactionVerifier;
+import io.vltava.broker.quota.ClientQuotaManager;
 import io.vltava.common.time.Time;
 import io.vltava.common.topic.TopicNames;
 import io.vltava.common.topic.TopicPartition;
@@ -40,6 +41,10 @@ import org.apache.kafka.common.requests.ProduceRequest;
  * once the append is as durable as the topic's flush policy requires. Partitions fail independently.
  * With {@code acks=0} nothing is sent back, and a failure closes the connection.
  *
+ * <p>With a {@code producer_byte_rate} quota, the bytes of the request's record batches count against the
+ * client's rate; a client over its quota is answered at once with the throttle time, and its connection
+ * is not read for that long (KIP-219).
+ *
  * <p>A producer's first transactional batch on a partition waits for its transaction coordinator to
  * confirm the partition is in its transaction; everything else is appended at once.
  *
@@ -61,14 +66,16 @@ public final class ProduceHandler implements ApiHandler<ProduceRequest> {
     private final ConcurrentHashMap<VerificationKey, Integer> verifying = new ConcurrentHashMap<>();
     private final Time time;
     private final BrokerTopicMetrics topicMetrics;
+    private final ClientQuotaManager quotas;
 
     public ProduceHandler(ReplicaManager replicaManager, Supplier<MetadataImage> image, TransactionVerifier verifier, Time time,
-                          BrokerTopicMetrics topicMetrics) {
+                          BrokerTopicMetrics topicMetrics, ClientQuotaManager quotas) {
         this.replicaManager = replicaManager;
         this.image = image;
         this.verifier = verifier;
         this.time = time;
         this.topicMetrics = topicMetrics;
+        this.quotas = quotas;
     }
 
     @Override
@@ -100,6 +107,13 @@ public final class ProduceHandler implements ApiHandler<ProduceRequest> {
                 topicResponse.partitionResponses().add(result);
             }
             response.responses().add(topicResponse);
+        }
+        if (quotas.enabled()) {
+            int throttleTimeMs = quotas.recordAndGetThrottleTimeMs(ClientQuotaManager.ANONYMOUS, context.clientId(), recordBytes(data), now);
+            if (throttleTimeMs > 0) {
+                response.setThrottleTimeMs(throttleTimeMs);
+                context.muter().muteFor(throttleTimeMs);
+            }
         }
         if (acks == 0) {
             return failed ? CompletableFuture.failedFuture(new CloseConnectionException("an acks=0 produce failed"))
@@ -225,6 +239,16 @@ public final class ProduceHandler implements ApiHandler<ProduceRequest> {
     private static Errors fail(PartitionProduceResponse result, Errors error, String message) {
         result.setErrorCode(error.code()).setErrorMessage(message);
         return error;
+    }
+
+    private static int recordBytes(ProduceRequestData data) {
+        int bytes = 0;
+        for (TopicProduceData topic : data.topicData()) {
+            for (PartitionProduceData partition : topic.partitionData()) {
+                bytes += partition.records() == null ? 0 : partition.records().sizeInBytes();
+            }
+        }
+        return bytes;
     }
 
     private static String nameOf(MetadataImage current, TopicProduceData topic) {

@@ -7,7 +7,10 @@ import static org.awaitility.Awaitility.await;
 
 import io.vltava.broker.LocalBroker;
 import io.vltava.broker.fetch.FetchSessionCache;
+import io.vltava.broker.quota.ClientQuotaManager;
+import io.vltava.broker.quota.ClientQuotaManagerConfig;
 import io.vltava.metadata.record.PartitionRecord;
+import io.vltava.metadata.record.QuotaKey;
 import io.vltava.metadata.record.RemoveTopicRecord;
 import io.vltava.metadata.record.TopicRecord;
 import java.nio.file.Path;
@@ -55,6 +58,8 @@ class FetchHandlerTest {
     private FetchSessionCache sessions;
     private FetchHandler handler;
     private ScheduledThreadPoolExecutor eventLoop;
+    private final ClientQuotaManager quotas = new ClientQuotaManager(QuotaKey.CONSUMER_BYTE_RATE, new ClientQuotaManagerConfig(11, 1000));
+    private final List<Integer> mutes = new ArrayList<>();
     private final Map<String, Uuid> topicIds = new HashMap<>();
     private final Map<Uuid, String> topicNames = new HashMap<>();
     private int wideBatchBytes;
@@ -75,7 +80,7 @@ class FetchHandlerTest {
         }
         wideBatchBytes = (int) broker.partition("wide", 0).log().sizeInBytes();
         sessions = new FetchSessionCache(10, broker.time());
-        handler = new FetchHandler(broker.replicaManager(), broker::image, sessions, 50 * 1024 * 1024, broker.topicMetrics());
+        handler = new FetchHandler(broker.replicaManager(), broker::image, sessions, 50 * 1024 * 1024, broker.topicMetrics(), quotas, broker.time());
         eventLoop = new ScheduledThreadPoolExecutor(1);
     }
 
@@ -162,7 +167,8 @@ class FetchHandlerTest {
         }
 
         CompletableFuture<ApiMessage> send() {
-            return handler.handle(Requests.context(ApiKeys.FETCH, version, "consumer", eventLoop), new FetchRequest(data, version));
+            return handler.handle(Requests.context(ApiKeys.FETCH, version, "consumer", "PLAINTEXT", eventLoop, mutes::add),
+                    new FetchRequest(data, version));
         }
 
         FetchResponseData now() {
@@ -236,6 +242,32 @@ class FetchHandlerTest {
     }
 
     @Test
+    void aFetchThatTakesTheClientOverItsByteRateIsAnsweredEmptyWithTheThrottleTimeAndMuted() {
+        Requests.clientQuota(quotas, "consumer", "consumer_byte_rate", 1);
+
+        FetchResponseData response = fetch(12).session(0, 0).partition("alpha", 0, 0).now();
+
+        assertThat(response.errorCode()).isZero();
+        assertThat(response.responses()).isEmpty();
+        assertThat(response.sessionId()).as("a throttled full fetch creates no session").isZero();
+        assertThat(response.throttleTimeMs()).isPositive();
+        assertThat(mutes).containsExactly(response.throttleTimeMs());
+        assertThat(quotas.rate("ANONYMOUS", "consumer", broker.time().milliseconds())).as("what was not sent is not counted").isZero();
+    }
+
+    @Test
+    void aFetchWithinTheClientsByteRateIsServedAsUsual() {
+        Requests.clientQuota(quotas, "consumer", "consumer_byte_rate", 1_000_000);
+
+        FetchResponseData response = fetch(12).partition("alpha", 0, 0).now();
+
+        assertThat(baseOffsets(row(response, "alpha", 0).records())).containsExactly(0L, 2L, 4L);
+        assertThat(response.throttleTimeMs()).isZero();
+        assertThat(mutes).isEmpty();
+        assertThat(quotas.rate("ANONYMOUS", "consumer", broker.time().milliseconds())).isPositive();
+    }
+
+    @Test
     void aFetchFromTheMiddleOfTheLogStartsAtTheBatchHoldingTheOffset() {
         PartitionData row = row(fetch(12).partition("alpha", 0, 3).now(), "alpha", 0);
         assertThat(baseOffsets(row.records())).containsExactly(2L, 4L);
@@ -280,7 +312,7 @@ class FetchHandlerTest {
 
     @Test
     void aFullResponseGetsNoSessionWhenTheCacheIsFull() {
-        handler = new FetchHandler(broker.replicaManager(), broker::image, new FetchSessionCache(0, broker.time()), 50 * 1024 * 1024, broker.topicMetrics());
+        handler = new FetchHandler(broker.replicaManager(), broker::image, new FetchSessionCache(0, broker.time()), 50 * 1024 * 1024, broker.topicMetrics(), quotas, broker.time());
         FetchResponseData response = fetch(12).session(0, 0).partition("alpha", 0, 0).now();
         assertThat(response.sessionId()).isZero();
         assertThat(rows(response)).containsExactly("alpha-0");
@@ -570,7 +602,7 @@ class FetchHandlerTest {
 
     @Test
     void theBrokerCapsMaxBytes() {
-        handler = new FetchHandler(broker.replicaManager(), broker::image, sessions, 1024, broker.topicMetrics());
+        handler = new FetchHandler(broker.replicaManager(), broker::image, sessions, 1024, broker.topicMetrics(), quotas, broker.time());
         FetchResponseData response = fetch(12).partition("wide", 0, 0).partition("wide", 1, 0).now();
 
         assertThat(bytes(row(response, "wide", 0))).as("one whole batch, beyond the cap").isEqualTo(wideBatchBytes);
@@ -675,7 +707,7 @@ class FetchHandlerTest {
     @Test
     void aWaitingFullFetchCreatesItsSessionWhenItAnswers() {
         sessions = new FetchSessionCache(1, broker.time());
-        handler = new FetchHandler(broker.replicaManager(), broker::image, sessions, 50 * 1024 * 1024, broker.topicMetrics());
+        handler = new FetchHandler(broker.replicaManager(), broker::image, sessions, 50 * 1024 * 1024, broker.topicMetrics(), quotas, broker.time());
         CompletableFuture<ApiMessage> pending = fetch(12).session(0, 0).waitFor(1, 60_000).partition("beta", 0, 0).send();
         assertThat(pending).isNotDone();
         // The only slot is still free while the fetch waits: another full fetch gets it.

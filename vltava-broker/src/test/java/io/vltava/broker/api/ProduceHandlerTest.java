@@ -5,9 +5,12 @@ import static org.awaitility.Awaitility.await;
 
 import io.prometheus.metrics.model.snapshots.CounterSnapshot;
 import io.vltava.broker.LocalBroker;
+import io.vltava.broker.quota.ClientQuotaManager;
+import io.vltava.broker.quota.ClientQuotaManagerConfig;
 import io.vltava.metadata.record.ConfigRecord;
 import io.vltava.metadata.record.ConfigResourceType;
 import io.vltava.metadata.record.PartitionRecord;
+import io.vltava.metadata.record.QuotaKey;
 import io.vltava.metadata.record.RemoveTopicRecord;
 import io.vltava.metadata.record.TopicRecord;
 import io.vltava.network.CloseConnectionException;
@@ -48,6 +51,8 @@ class ProduceHandlerTest {
     private ProduceHandler handler;
     /** Every verification asked for, in order; answered NONE at once unless held. */
     private final List<CompletableFuture<Errors>> verifications = new ArrayList<>();
+    private final ClientQuotaManager quotas = new ClientQuotaManager(QuotaKey.PRODUCER_BYTE_RATE, new ClientQuotaManagerConfig(11, 1000));
+    private final List<Integer> mutes = new ArrayList<>();
     private boolean holdVerifications;
     private ScheduledThreadPoolExecutor eventLoop;
     private Uuid ordersId;
@@ -65,7 +70,7 @@ class ProduceHandlerTest {
                 verdict.complete(Errors.NONE);
             }
             return verdict;
-        }, broker.time(), broker.topicMetrics());
+        }, broker.time(), broker.topicMetrics(), quotas);
         eventLoop = new ScheduledThreadPoolExecutor(1);
     }
 
@@ -108,7 +113,8 @@ class ProduceHandlerTest {
     }
 
     private CompletableFuture<ApiMessage> send(int version, String clientId, ProduceRequestData data) {
-        return handler.handle(Requests.context(ApiKeys.PRODUCE, (short) version, clientId, eventLoop), new ProduceRequest(data, (short) version));
+        return handler.handle(Requests.context(ApiKeys.PRODUCE, (short) version, clientId, "PLAINTEXT", eventLoop, mutes::add),
+                new ProduceRequest(data, (short) version));
     }
 
     private ProduceResponseData produce(int version, ProduceRequestData data) {
@@ -322,6 +328,33 @@ class ProduceHandlerTest {
         for (short version = 3; version <= 12; version++) {
             assertThat(MessageUtil.toByteBufferAccessor(response, version).buffer().remaining()).as("v%d", version).isPositive();
         }
+    }
+
+    @Test
+    void aClientOverItsByteRateIsAnsweredAtOnceWithTheThrottleTimeAndMuted() {
+        Requests.clientQuota(quotas, "throttled", "producer_byte_rate", 100);
+        MemoryRecords batch = records(100);
+        int size = batch.sizeInBytes();
+
+        ProduceResponseData first = Requests.done(send(12, "throttled", request((short) 1, "orders", Uuid.ZERO_UUID, 0, batch)));
+        ProduceResponseData other = Requests.done(send(12, "other", request((short) 1, "orders", Uuid.ZERO_UUID, 0, records(100))));
+
+        // At the start the rate is measured over 10 one-second samples: size / 10 s, against 100 B/s.
+        long expected = Math.round((size / 10.0 - 100) / 100 * 10_000);
+        assertThat(error(only(first))).isEqualTo(Errors.NONE);
+        assertThat(first.throttleTimeMs()).isEqualTo((int) expected).isPositive();
+        assertThat(other.throttleTimeMs()).isZero();
+        assertThat(mutes).containsExactly((int) expected);
+    }
+
+    @Test
+    void aClientWithinItsByteRateIsNotThrottled() {
+        Requests.clientQuota(quotas, "throttled", "producer_byte_rate", 1_000_000);
+
+        ProduceResponseData response = Requests.done(send(12, "throttled", request((short) 1, "orders", Uuid.ZERO_UUID, 0, records(10))));
+
+        assertThat(response.throttleTimeMs()).isZero();
+        assertThat(mutes).isEmpty();
     }
 
     @Test

@@ -1,5 +1,11 @@
 package io.vltava.broker.api;
 
+import io.vltava.broker.quota.ClientQuotaManager;
+import io.vltava.metadata.image.MetadataDelta;
+import io.vltava.metadata.image.MetadataImage;
+import io.vltava.metadata.record.ClientQuotaRecord;
+import io.vltava.metadata.record.QuotaEntity;
+import io.vltava.network.ChannelMuter;
 import io.vltava.network.RequestContext;
 import io.vltava.protocol.records.LogSliceRecords;
 import java.io.IOException;
@@ -27,7 +33,19 @@ final class Requests {
     }
 
     static RequestContext context(ApiKeys api, short version, String clientId, String listener, ScheduledExecutorService eventLoop) {
-        return new RequestContext(new RequestHeader(api, version, clientId, 1), listener, "test-connection", "/127.0.0.1", eventLoop);
+        return context(api, version, clientId, listener, eventLoop, throttleTimeMs -> { });
+    }
+
+    static RequestContext context(ApiKeys api, short version, String clientId, String listener, ScheduledExecutorService eventLoop,
+                                  ChannelMuter muter) {
+        return new RequestContext(new RequestHeader(api, version, clientId, 1), listener, "test-connection", "/127.0.0.1", eventLoop, muter);
+    }
+
+    /** Gives {@code quotas} exactly one quota: {@code key} = {@code value} for the client id {@code clientId}. */
+    static void clientQuota(ClientQuotaManager quotas, String clientId, String key, double value) {
+        MetadataDelta delta = new MetadataDelta(MetadataImage.EMPTY);
+        delta.replay(new ClientQuotaRecord(new QuotaEntity(null, QuotaEntity.Part.named(clientId)), key, value));
+        quotas.onMetadataUpdate(delta, delta.apply(0));
     }
 
     /** The response of a future that must already be complete. */

@@ -92,6 +92,8 @@ public final class BrokerConfigs {
     public static final String LOG_CLEANER_IO_MAX_BYTES_PER_SECOND = "log.cleaner.io.max.bytes.per.second";
     public static final String LOG_CLEANER_BACKOFF_MS = "log.cleaner.backoff.ms";
     public static final String METRICS_LISTENER = "metrics.listener";
+    public static final String QUOTA_WINDOW_NUM = "quota.window.num";
+    public static final String QUOTA_WINDOW_SIZE_SECONDS = "quota.window.size.seconds";
 
     /** Kafka keys that name a mechanism Vltava does not have; accepted with a note, never an error. */
     public static final Map<String, String> WITHOUT_EFFECT = Map.of(
@@ -196,6 +198,9 @@ public final class BrokerConfigs {
                     "Whether an empty classic group may become a consumer group (upgrade), the reverse (downgrade), both, or neither.")
             .define(FETCH_MAX_BYTES, INT, 57_671_680, Validator.atLeast(1024), "Largest fetch response, whatever the client asks for.")
             .define(MAX_INCREMENTAL_FETCH_SESSION_CACHE_SLOTS, INT, 1000, Validator.atLeast(0), "Incremental fetch sessions kept at once.")
+            .define(QUOTA_WINDOW_NUM, INT, 11, Validator.atLeast(1),
+                    "Samples a client's byte rate is measured over, for producer_byte_rate and consumer_byte_rate quotas.")
+            .define(QUOTA_WINDOW_SIZE_SECONDS, INT, 1, Validator.atLeast(1), "Length of each sample of a client's byte rate, in seconds.")
             .define(PRODUCER_ID_EXPIRATION_MS, INT, 86_400_000, Validator.atLeast(1), "Forget an idempotent producer's state after this long without writes.")
             .define(PRODUCER_ID_EXPIRATION_CHECK_INTERVAL_MS, INT, 600_000, Validator.atLeast(1),
                     "How often producers idle for longer than producer.id.expiration.ms are looked for and forgotten.")

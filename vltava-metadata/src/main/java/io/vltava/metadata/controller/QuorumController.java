@@ -19,6 +19,8 @@ import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 import org.apache.kafka.common.errors.NotControllerException;
 import org.apache.kafka.common.errors.UnknownServerException;
+import org.apache.kafka.common.message.AlterClientQuotasRequestData;
+import org.apache.kafka.common.message.AlterClientQuotasResponseData;
 import org.apache.kafka.common.message.AlterConfigsRequestData;
 import org.apache.kafka.common.message.AlterConfigsResponseData;
 import org.apache.kafka.common.message.CreatePartitionsRequestData.CreatePartitionsTopic;
@@ -83,6 +85,10 @@ public final class QuorumController implements AutoCloseable {
 
     public CompletableFuture<AlterConfigsResponseData> alterConfigs(AlterConfigsRequestData request) {
         return run("alterConfigs", image -> ConfigControl.alterConfigs(image, request));
+    }
+
+    public CompletableFuture<AlterClientQuotasResponseData> alterClientQuotas(AlterClientQuotasRequestData request) {
+        return run("alterClientQuotas", image -> ClientQuotaControl.alterClientQuotas(image, request));
     }
 
     /**

@@ -1,7 +1,9 @@
 package io.vltava.metadata.image;
 
+import io.vltava.metadata.record.ClientQuotaRecord;
 import io.vltava.metadata.record.ConfigRecord;
 import io.vltava.metadata.record.MetadataRecord;
+import io.vltava.metadata.record.QuotaEntity;
 import io.vltava.metadata.record.RemoveTopicRecord;
 import java.util.List;
 import java.util.Map;
@@ -59,8 +61,8 @@ public final class MetadataApplier {
     }
 
     /**
-     * A delta that turns {@code from} into {@code to}: everything in {@code to}, and removal of topics and configuration
-     * gone since.
+     * A delta that turns {@code from} into {@code to}: everything in {@code to}, and removal of topics, configuration and
+     * client quotas gone since.
      */
     private static MetadataDelta deltaFrom(MetadataImage from, MetadataImage to) {
         MetadataDelta delta = new MetadataDelta(from);
@@ -74,6 +76,14 @@ public final class MetadataApplier {
             for (String name : resource.getValue().keySet()) {
                 if (!kept.containsKey(name)) {
                     delta.replay(new ConfigRecord(resource.getKey().type(), resource.getKey().name(), name, null));
+                }
+            }
+        }
+        for (Map.Entry<QuotaEntity, Map<String, Double>> entity : from.clientQuotas().entrySet()) {
+            Map<String, Double> kept = to.clientQuotas(entity.getKey());
+            for (String key : entity.getValue().keySet()) {
+                if (!kept.containsKey(key)) {
+                    delta.replay(new ClientQuotaRecord(entity.getKey(), key, null));
                 }
             }
         }

@@ -1,11 +1,13 @@
 package io.vltava.metadata.image;
 
 import io.vltava.common.topic.TopicNames;
+import io.vltava.metadata.record.ClientQuotaRecord;
 import io.vltava.metadata.record.ConfigRecord;
 import io.vltava.metadata.record.ConfigResourceType;
 import io.vltava.metadata.record.MetadataRecord;
 import io.vltava.metadata.record.PartitionRecord;
 import io.vltava.metadata.record.ProducerIdsRecord;
+import io.vltava.metadata.record.QuotaEntity;
 import io.vltava.metadata.record.RegisterBrokerRecord;
 import io.vltava.metadata.record.RemoveTopicRecord;
 import io.vltava.metadata.record.TopicRecord;
@@ -31,6 +33,7 @@ public final class MetadataDelta {
     private final Map<UUID, TopicImage> deletedTopics = new LinkedHashMap<>();
     private final Map<ConfigResource, Map<String, String>> changedConfigs = new LinkedHashMap<>();
     private final Map<Integer, BrokerRegistration> changedBrokers = new HashMap<>();
+    private final Map<QuotaEntity, Map<String, Double>> changedQuotas = new LinkedHashMap<>();
     private long nextProducerId;
 
     public MetadataDelta(MetadataImage base) {
@@ -70,6 +73,14 @@ public final class MetadataDelta {
             }
             case ProducerIdsRecord r -> nextProducerId = Math.max(nextProducerId, r.nextProducerId());
             case RegisterBrokerRecord r -> changedBrokers.put(r.brokerId(), new BrokerRegistration(r.brokerId(), r.incarnationId(), r.endpoints(), r.rack()));
+            case ClientQuotaRecord r -> {
+                Map<String, Double> quotas = changedQuotas.computeIfAbsent(r.entity(), entity -> new HashMap<>(base.clientQuotas(entity)));
+                if (r.value() == null) {
+                    quotas.remove(r.key());
+                } else {
+                    quotas.put(r.key(), r.value());
+                }
+            }
         }
     }
 
@@ -134,7 +145,18 @@ public final class MetadataDelta {
             brokers = new HashMap<>(brokers);
             brokers.putAll(changedBrokers);
         }
-        return new MetadataImage(offset, topics, configs, brokers, nextProducerId);
+        Map<QuotaEntity, Map<String, Double>> clientQuotas = base.clientQuotas();
+        if (!changedQuotas.isEmpty()) {
+            clientQuotas = new HashMap<>(clientQuotas);
+            for (Map.Entry<QuotaEntity, Map<String, Double>> entry : changedQuotas.entrySet()) {
+                if (entry.getValue().isEmpty()) {
+                    clientQuotas.remove(entry.getKey());
+                } else {
+                    clientQuotas.put(entry.getKey(), Map.copyOf(entry.getValue()));
+                }
+            }
+        }
+        return new MetadataImage(offset, topics, configs, brokers, nextProducerId, clientQuotas);
     }
 
     /** Topics created or with changed partitions, by id. */
@@ -150,6 +172,11 @@ public final class MetadataDelta {
     /** Resources whose configuration changed. */
     public Set<ConfigResource> changedConfigResources() {
         return changedConfigs.keySet();
+    }
+
+    /** Entities whose client quotas changed. */
+    public Set<QuotaEntity> changedQuotaEntities() {
+        return changedQuotas.keySet();
     }
 
     /**

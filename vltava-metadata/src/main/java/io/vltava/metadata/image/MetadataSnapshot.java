@@ -1,9 +1,11 @@
 package io.vltava.metadata.image;
 
+import io.vltava.metadata.record.ClientQuotaRecord;
 import io.vltava.metadata.record.ConfigRecord;
 import io.vltava.metadata.record.MetadataRecord;
 import io.vltava.metadata.record.PartitionRecord;
 import io.vltava.metadata.record.ProducerIdsRecord;
+import io.vltava.metadata.record.QuotaEntity;
 import io.vltava.metadata.record.RegisterBrokerRecord;
 import io.vltava.metadata.record.TopicRecord;
 import java.util.ArrayList;
@@ -36,6 +38,9 @@ public final class MetadataSnapshot {
         for (Map.Entry<ConfigResource, Map<String, String>> resource : image.configs().entrySet()) {
             resource.getValue().forEach((name, value) ->
                     records.add(new ConfigRecord(resource.getKey().type(), resource.getKey().name(), name, value)));
+        }
+        for (Map.Entry<QuotaEntity, Map<String, Double>> entity : image.clientQuotas().entrySet()) {
+            entity.getValue().forEach((key, value) -> records.add(new ClientQuotaRecord(entity.getKey(), key, value)));
         }
         if (image.nextProducerId() > 0) {
             records.add(new ProducerIdsRecord(-1, image.nextProducerId()));

@@ -7,5 +7,5 @@ package io.vltava.metadata.record;
  * <p>Records are immutable values.
  */
 public sealed interface MetadataRecord permits TopicRecord, PartitionRecord, RemoveTopicRecord, ConfigRecord, ProducerIdsRecord,
-        RegisterBrokerRecord {
+        RegisterBrokerRecord, ClientQuotaRecord {
 }

@@ -20,7 +20,8 @@ import java.util.UUID;
  *         strings as int32 byte length (-1 for null) + UTF-8; UUIDs as two int64;
  *         int lists as int32 count + int32 values
  * </pre>
- * Types: 1 topic, 2 partition, 3 remove topic, 4 config, 5 producer ids, 6 register broker. A record
+ * Types: 1 topic, 2 partition, 3 remove topic, 4 config, 5 producer ids, 6 register broker, 7 client
+ * quota (entity parts as int8 0 absent, 1 default, 2 named + string; value as int8 0 removed, 1 + float64). A record
  * type or version this code does not know fails the decode, so an older broker never silently skips
  * state a newer one wrote.
  *
@@ -36,6 +37,10 @@ public final class MetadataRecordSerde {
     private static final byte CONFIG = 4;
     private static final byte PRODUCER_IDS = 5;
     private static final byte REGISTER_BROKER = 6;
+    private static final byte CLIENT_QUOTA = 7;
+    private static final byte PART_ABSENT = 0;
+    private static final byte PART_DEFAULT = 1;
+    private static final byte PART_NAMED = 2;
 
     private MetadataRecordSerde() {
     }
@@ -126,6 +131,16 @@ public final class MetadataRecordSerde {
                 }
                 writeString(out, r.rack());
             }
+            case ClientQuotaRecord r -> {
+                header(out, CLIENT_QUOTA);
+                writePart(out, r.entity().user());
+                writePart(out, r.entity().clientId());
+                writeString(out, r.key());
+                out.writeBoolean(r.value() != null);
+                if (r.value() != null) {
+                    out.writeDouble(r.value());
+                }
+            }
         }
     }
 
@@ -154,6 +169,8 @@ public final class MetadataRecordSerde {
                 }
                 yield new RegisterBrokerRecord(brokerId, incarnation, endpoints, readString(in));
             }
+            case CLIENT_QUOTA -> new ClientQuotaRecord(new QuotaEntity(readPart(in), readPart(in)), readString(in),
+                    in.readBoolean() ? in.readDouble() : null);
             default -> throw new IllegalArgumentException("Unknown metadata record type " + type);
         };
     }
@@ -182,6 +199,27 @@ public final class MetadataRecordSerde {
             throw new IllegalArgumentException("Bad string length " + length);
         }
         return new String(in.readNBytes(length), StandardCharsets.UTF_8);
+    }
+
+    private static void writePart(DataOutputStream out, QuotaEntity.Part part) throws IOException {
+        if (part == null) {
+            out.writeByte(PART_ABSENT);
+        } else if (part.isDefault()) {
+            out.writeByte(PART_DEFAULT);
+        } else {
+            out.writeByte(PART_NAMED);
+            writeString(out, part.name());
+        }
+    }
+
+    private static QuotaEntity.Part readPart(DataInputStream in) throws IOException {
+        byte kind = in.readByte();
+        return switch (kind) {
+            case PART_ABSENT -> null;
+            case PART_DEFAULT -> QuotaEntity.Part.DEFAULT;
+            case PART_NAMED -> QuotaEntity.Part.named(readString(in));
+            default -> throw new IllegalArgumentException("Unknown quota entity part " + kind);
+        };
     }
 
     private static void writeUuid(DataOutputStream out, UUID id) throws IOException {

@@ -9,10 +9,12 @@ import static io.vltava.metadata.image.Images.topicResource;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.vltava.metadata.record.ClientQuotaRecord;
 import io.vltava.metadata.record.ConfigRecord;
 import io.vltava.metadata.record.ConfigResourceType;
 import io.vltava.metadata.record.PartitionRecord;
 import io.vltava.metadata.record.ProducerIdsRecord;
+import io.vltava.metadata.record.QuotaEntity;
 import io.vltava.metadata.record.RegisterBrokerRecord;
 import io.vltava.metadata.record.RemoveTopicRecord;
 import io.vltava.metadata.record.TopicRecord;
@@ -246,6 +248,25 @@ class MetadataDeltaTest {
     }
 
     @Test
+    void setsAndRemovesClientQuotasPerEntity() {
+        QuotaEntity client = new QuotaEntity(null, QuotaEntity.Part.named("app"));
+        QuotaEntity defaultUser = new QuotaEntity(QuotaEntity.Part.DEFAULT, null);
+        MetadataImage first = apply(MetadataImage.EMPTY, 0, new ClientQuotaRecord(client, "producer_byte_rate", 100.0),
+                new ClientQuotaRecord(client, "consumer_byte_rate", 200.0), new ClientQuotaRecord(defaultUser, "request_percentage", 50.0));
+
+        MetadataDelta delta = new MetadataDelta(first);
+        delta.replay(new ClientQuotaRecord(client, "producer_byte_rate", null));
+        delta.replay(new ClientQuotaRecord(defaultUser, "request_percentage", null));
+        MetadataImage second = delta.apply(1);
+
+        assertThat(first.clientQuotas(client)).isEqualTo(Map.of("producer_byte_rate", 100.0, "consumer_byte_rate", 200.0));
+        assertThat(second.clientQuotas(client)).isEqualTo(Map.of("consumer_byte_rate", 200.0));
+        assertThat(second.clientQuotas()).doesNotContainKey(defaultUser);
+        assertThat(delta.changedQuotaEntities()).containsExactlyInAnyOrder(client, defaultUser);
+        assertThat(delta.changedConfigResources()).isEmpty();
+    }
+
+    @Test
     void unsettingTheLastKeyRemovesTheResource() {
         MetadataImage first = apply(MetadataImage.EMPTY, 0, topicConfig("orders", "retention.ms", "1000"));
 
@@ -322,7 +343,7 @@ class MetadataDeltaTest {
     void neverChangesItsBaseImage() {
         MetadataImage base = apply(MetadataImage.EMPTY, 0, List.of(new TopicRecord("orders", ORDERS), partition(ORDERS, 0),
                 topicConfig("orders", "retention.ms", "1"), broker(1, 9092)));
-        MetadataImage copy = new MetadataImage(base.offset(), base.topics(), base.configs(), base.brokers(), base.nextProducerId());
+        MetadataImage copy = new MetadataImage(base.offset(), base.topics(), base.configs(), base.brokers(), base.nextProducerId(), base.clientQuotas());
 
         MetadataDelta delta = new MetadataDelta(base);
         delta.replay(partition(ORDERS, 1));

@@ -71,7 +71,7 @@ class MetadataImageTest {
         List<BrokerEndpoint> endpoints = new ArrayList<>(List.of(new BrokerEndpoint("PLAINTEXT", "localhost", 9092, "PLAINTEXT")));
         Map<Integer, BrokerRegistration> brokers = new HashMap<>(Map.of(1, new BrokerRegistration(1, ORDERS, endpoints, null)));
 
-        MetadataImage image = new MetadataImage(5, new TopicsImage(byId, byName), configs, brokers, 10);
+        MetadataImage image = new MetadataImage(5, new TopicsImage(byId, byName), configs, brokers, 10, Map.of());
         topicConfigs.put("segment.ms", "1");
         configs.clear();
         replicas.add(2);

@@ -6,12 +6,14 @@ import static io.vltava.metadata.image.Images.topic;
 import static io.vltava.metadata.image.Images.topicConfig;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.vltava.metadata.record.ClientQuotaRecord;
 import io.vltava.metadata.record.ConfigRecord;
 import io.vltava.metadata.record.ConfigResourceType;
 import io.vltava.metadata.record.MetadataRecord;
 import io.vltava.metadata.record.MetadataRecordSerde;
 import io.vltava.metadata.record.PartitionRecord;
 import io.vltava.metadata.record.ProducerIdsRecord;
+import io.vltava.metadata.record.QuotaEntity;
 import io.vltava.metadata.record.RemoveTopicRecord;
 import io.vltava.metadata.record.TopicRecord;
 import java.util.ArrayList;
@@ -41,6 +43,7 @@ class MetadataSnapshotTest {
         history.add(topicConfig("orders", "retention.ms", "1000"));
         history.add(new ConfigRecord(ConfigResourceType.BROKER, "", "log.retention.ms", "5"));
         history.add(new ProducerIdsRecord(1, 3000));
+        history.add(new ClientQuotaRecord(new QuotaEntity(QuotaEntity.Part.DEFAULT, QuotaEntity.Part.named("app")), "producer_byte_rate", 10.0));
         MetadataImage image = apply(MetadataImage.EMPTY, 9, history);
 
         List<MetadataRecord> records = MetadataSnapshot.records(image);
@@ -52,7 +55,8 @@ class MetadataSnapshotTest {
                 new PartitionRecord(ORDERS, 1, List.of(1), List.of(1), 1, 0, 0),
                 topicConfig("orders", "retention.ms", "1000"),
                 new ConfigRecord(ConfigResourceType.BROKER, "", "log.retention.ms", "5"),
-                new ProducerIdsRecord(-1, 3000)));
+                new ProducerIdsRecord(-1, 3000),
+                new ClientQuotaRecord(new QuotaEntity(QuotaEntity.Part.DEFAULT, QuotaEntity.Part.named("app")), "producer_byte_rate", 10.0)));
         assertThat(records.indexOf(new TopicRecord("orders", ORDERS)))
                 .isLessThan(records.indexOf(new PartitionRecord(ORDERS, 0, List.of(1), List.of(1), 1, 0, 0)));
     }

@@ -34,7 +34,19 @@ class MetadataRecordSerdeTest {
                 new ProducerIdsRecord(1, 5000L),
                 new RegisterBrokerRecord(1, ID, List.of(
                         new RegisterBrokerRecord.BrokerEndpoint("PLAINTEXT", "localhost", 9092, "PLAINTEXT"),
-                        new RegisterBrokerRecord.BrokerEndpoint("SSL", "broker.example", 9093, "SSL")), "rack-1"));
+                        new RegisterBrokerRecord.BrokerEndpoint("SSL", "broker.example", 9093, "SSL")), "rack-1"),
+                new ClientQuotaRecord(new QuotaEntity(QuotaEntity.Part.named("alice"), QuotaEntity.Part.named("app")), "producer_byte_rate", 1024.0));
+
+        assertThat(MetadataRecordSerde.decode(MetadataRecordSerde.encode(batch))).isEqualTo(batch);
+    }
+
+    @Test
+    void roundTripsEveryShapeOfQuotaEntityAndRemovals() {
+        List<MetadataRecord> batch = List.of(
+                new ClientQuotaRecord(new QuotaEntity(null, QuotaEntity.Part.DEFAULT), "consumer_byte_rate", 0.5),
+                new ClientQuotaRecord(new QuotaEntity(QuotaEntity.Part.DEFAULT, null), "request_percentage", null),
+                new ClientQuotaRecord(new QuotaEntity(QuotaEntity.Part.DEFAULT, QuotaEntity.Part.named("")), "controller_mutation_rate", 3.0),
+                new ClientQuotaRecord(new QuotaEntity(QuotaEntity.Part.named("bob"), null), "producer_byte_rate", 1e12));
 
         assertThat(MetadataRecordSerde.decode(MetadataRecordSerde.encode(batch))).isEqualTo(batch);
     }

@@ -1,6 +1,7 @@
 package io.vltava.metadata.record;
 
 import java.util.List;
+import java.util.Objects;
 import java.util.UUID;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
@@ -62,9 +63,18 @@ public final class RecordArbitraries {
         return Combinators.combine(Arbitraries.integers(), uuids(), endpoint.list().ofMaxSize(4), strings()).as(RegisterBrokerRecord::new);
     }
 
+    public static Arbitrary<ClientQuotaRecord> clientQuotaRecords() {
+        Arbitrary<QuotaEntity.Part> part = strings().map(name -> name == null ? QuotaEntity.Part.DEFAULT : QuotaEntity.Part.named(name))
+                .injectNull(0.3);
+        Arbitrary<QuotaEntity> entity = Combinators.combine(part, part).as((user, clientId) -> user == null && clientId == null
+                ? new QuotaEntity(null, QuotaEntity.Part.DEFAULT) : new QuotaEntity(user, clientId));
+        Arbitrary<Double> value = Arbitraries.doubles().injectNull(0.2);
+        return Combinators.combine(entity, strings().filter(Objects::nonNull), value).as(ClientQuotaRecord::new);
+    }
+
     public static Arbitrary<MetadataRecord> records() {
         return Arbitraries.oneOf(topicRecords(), partitionRecords(), removeTopicRecords(), configRecords(), producerIdsRecords(),
-                registerBrokerRecords());
+                registerBrokerRecords(), clientQuotaRecords());
     }
 
     public static Arbitrary<List<MetadataRecord>> batches() {
