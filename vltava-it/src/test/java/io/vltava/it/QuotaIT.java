@@ -152,6 +152,8 @@ class QuotaIT {
     private Run consume(String clientId, Duration duration) {
         Properties props = new Properties();
         props.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId);
+        // Fetches of at most 128 KiB, so that a 1 MiB/s quota is met in small steps rather than whole seconds of data.
+        props.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, String.valueOf(128 << 10));
         TopicPartition partition = new TopicPartition(TOPIC, 0);
         Window window = new Window(duration);
         try (KafkaConsumer<byte[], byte[]> consumer = KafkaClients.bytesConsumer(broker.bootstrapServers(), props)) {
