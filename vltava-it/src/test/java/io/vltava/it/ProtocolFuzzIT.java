@@ -49,8 +49,10 @@ import org.apache.kafka.common.message.FetchRequestData;
 import org.apache.kafka.common.message.MetadataRequestData;
 import org.apache.kafka.common.message.ProduceRequestData;
 import org.apache.kafka.common.protocol.ApiKeys;
+import org.apache.kafka.common.protocol.ApiMessage;
 import org.apache.kafka.common.protocol.ByteBufferAccessor;
 import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.protocol.MessageUtil;
 import org.apache.kafka.common.record.internal.CompressionType;
 import org.apache.kafka.common.record.internal.MemoryRecords;
 import org.apache.kafka.common.record.internal.RecordBatch;
@@ -90,6 +92,8 @@ class ProtocolFuzzIT {
     private static Level connectionLogLevel;
     private static List<byte[]> seeds;
     private static List<ProduceRequest> produceSeeds;
+    /** The requests {@link #seeds} are the frames of, in the same order. */
+    private static List<AbstractRequest> requestSeeds;
 
     private final Map<String, AtomicLong> counters = new TreeMap<>();
     private final Map<String, AtomicLong> errorCodes = new TreeMap<>();
@@ -108,17 +112,16 @@ class ProtocolFuzzIT {
             ApiRequests requests = new ApiRequests(topics.get("versions").topicId(), name -> createTopic(admin, name));
             fuzzId = topics.get("fuzz").topicId();
             admin.listConsumerGroupOffsets("versions-group").partitionsToOffsetAndMetadata().get();
-            seeds = new ArrayList<>();
+            requestSeeds = new ArrayList<>();
             for (ApiKeys api : requests.apis()) {
                 for (short version = api.oldestVersion(); version <= api.latestVersion(); version++) {
-                    seeds.add(RawKafkaClient.frame(requests.request(api, version), 0).array());
+                    requestSeeds.add(requests.request(api, version));
                 }
             }
         }
         produceSeeds = produceSeeds(fuzzId);
-        for (ProduceRequest request : produceSeeds) {
-            seeds.add(RawKafkaClient.frame(request, 0).array());
-        }
+        requestSeeds.addAll(produceSeeds);
+        seeds = requestSeeds.stream().map(request -> RawKafkaClient.frame(request, 0).array()).toList();
         watch = BrokerLogWatch.install();
         Logger connectionLog = (Logger) LoggerFactory.getLogger("io.vltava.network.KafkaConnection");
         connectionLogLevel = connectionLog.getLevel();
@@ -141,6 +144,7 @@ class ProtocolFuzzIT {
         System.out.printf("ProtocolFuzzIT: seed %d (replay with -Dvltava.fuzz.seed=%d), %d s, %d seeds%n", seed, seed, seconds, seeds.size());
         Random random = new Random(seed);
         FrameMutator mutator = new FrameMutator(random);
+        FieldMutator fields = new FieldMutator(random);
         long heapBefore = usedHeapAfterGc();
         watch.drain();
 
@@ -149,7 +153,7 @@ class ProtocolFuzzIT {
         long nextLivenessCheck = 0;
         int connection = 0;
         while (System.nanoTime() < deadline && findings.size() < 10) {
-            List<byte[]> frames = batch(random, mutator);
+            List<byte[]> frames = batch(random, mutator, fields);
             runConnection(frames, connection, true);
             List<String> reports = watch.drain();
             if (!reports.isEmpty()) {
@@ -184,17 +188,22 @@ class ProtocolFuzzIT {
     }
 
     /** Up to 16 frames for one connection: mostly mutants, some valid requests between them. */
-    private List<byte[]> batch(Random random, FrameMutator mutator) {
+    private List<byte[]> batch(Random random, FrameMutator mutator, FieldMutator fields) {
         int count = 1 + random.nextInt(MAX_FRAMES_PER_CONNECTION);
         List<byte[]> frames = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {
             int choice = random.nextInt(10);
             String kind;
-            byte[] frame;
-            if (choice == 0) {
+            byte[] frame = null;
+            if (choice >= 3 && choice <= 5) {
+                frame = withField(fields, requestSeeds.get(random.nextInt(requestSeeds.size())));
+            }
+            if (frame != null) {
+                kind = "FIELD_VALUE";
+            } else if (choice == 0) {
                 frame = withCorrelationId(seeds.get(random.nextInt(seeds.size())));
                 kind = FrameMutator.Kind.NONE.name();
-            } else if (choice <= 3) {
+            } else if (choice <= 2) {
                 ProduceRequest request = produceSeeds.get(random.nextInt(produceSeeds.size()));
                 ProduceRequestData data = request.data().duplicate();
                 ProduceRequestData.PartitionProduceData partition = data.topicData().iterator().next().partitionData().get(0);
@@ -215,6 +224,21 @@ class ProtocolFuzzIT {
         // Frames kafka-clients parses go first, so that most reach a handler before a broken one closes the connection.
         frames.sort(Comparator.comparing(frame -> !parses(frame)));
         return frames;
+    }
+
+    /** The frame of {@code request} with one field set to an edge value, or null if that makes no request kafka-clients can write. */
+    private byte[] withField(FieldMutator fields, AbstractRequest request) {
+        ApiMessage data = fields.mutate(request.data());
+        if (data == null) {
+            return null;
+        }
+        try {
+            ByteBufferAccessor body = MessageUtil.toByteBufferAccessor(data, request.version());
+            AbstractRequest mutated = AbstractRequest.parseRequest(request.apiKey(), request.version(), new ByteBufferAccessor(body.buffer())).request;
+            return RawKafkaClient.frame(mutated, nextCorrelationId++).array();
+        } catch (RuntimeException e) {
+            return null; // a value this version cannot carry, or a null where none may be
+        }
     }
 
     private byte[] withCorrelationId(byte[] frame) {
