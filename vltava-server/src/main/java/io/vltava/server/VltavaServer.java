@@ -36,6 +36,7 @@ import io.vltava.broker.partition.ReplicaManager;
 import io.vltava.broker.producer.ProducerIdManager;
 import io.vltava.broker.quota.ClientQuotaManager;
 import io.vltava.broker.quota.ClientQuotaManagerConfig;
+import io.vltava.broker.quota.ControllerMutationQuotaManager;
 import io.vltava.broker.txn.CoordinatorTransactionVerifier;
 import io.vltava.broker.txn.PartitionMarkerWriter;
 import io.vltava.broker.txn.TransactionApis;
@@ -114,6 +115,7 @@ public final class VltavaServer implements AutoCloseable {
     private ProducerIdManager producerIds;
     private ClientQuotaManager produceQuotas;
     private ClientQuotaManager fetchQuotas;
+    private ControllerMutationQuotaManager mutationQuotas;
     private volatile ReplicaManager replicaManager;
     private SocketServer socketServer;
     private List<Endpoint> boundListeners = List.of();
@@ -149,6 +151,8 @@ public final class VltavaServer implements AutoCloseable {
             fetchQuotas = new ClientQuotaManager(QuotaKey.CONSUMER_BYTE_RATE, quotaConfig);
             applier.addPublisher(produceQuotas);
             applier.addPublisher(fetchQuotas);
+            mutationQuotas = new ControllerMutationQuotaManager(quotaConfig, time);
+            applier.addPublisher(mutationQuotas);
             ReplicaMetrics.register(replicaManager, registry);
             ControllerMetrics.register(applier::image, metadataLog::isLeader, registry);
             groupCoordinator = new GroupCoordinator(groupCoordinatorConfig(), config.getInt(BrokerConfigs.GROUP_COORDINATOR_THREADS), time,
@@ -190,9 +194,9 @@ public final class VltavaServer implements AutoCloseable {
                 new DeleteRecordsHandler(replicaManager, logManager, image),
                 new OffsetForLeaderEpochHandler(replicaManager, image),
                 new InitProducerIdHandler(producerIds, transactionCoordinator),
-                new CreateTopicsHandler(controller, describer),
-                new DeleteTopicsHandler(controller, image),
-                new CreatePartitionsHandler(controller),
+                new CreateTopicsHandler(controller, describer, mutationQuotas),
+                new DeleteTopicsHandler(controller, image, mutationQuotas),
+                new CreatePartitionsHandler(controller, image, mutationQuotas),
                 new DescribeConfigsHandler(config.nodeId(), image, describer),
                 new IncrementalAlterConfigsHandler(controller),
                 new AlterConfigsHandler(controller),

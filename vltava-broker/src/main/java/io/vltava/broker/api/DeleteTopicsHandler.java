@@ -1,5 +1,6 @@
 package io.vltava.broker.api;
 
+import io.vltava.broker.quota.ControllerMutationQuotaManager;
 import io.vltava.metadata.controller.QuorumController;
 import io.vltava.metadata.image.MetadataImage;
 import io.vltava.metadata.image.TopicImage;
@@ -27,16 +28,25 @@ import org.apache.kafka.common.requests.DeleteTopicsRequest;
  * controller removes them (or refuses, when {@code delete.topic.enable} is false); each broker deletes
  * the logs when it applies the removal.
  *
+ * <p>With a {@code controller_mutation_rate} quota, each topic's partitions count against the client's
+ * quota in request order; from v5 the topics after the quota is exhausted get THROTTLING_QUOTA_EXCEEDED
+ * and are kept, and the response carries the throttle time.
+ *
  * <p>Threading: stateless; the response completes on the controller thread.
  */
 public final class DeleteTopicsHandler implements ApiHandler<DeleteTopicsRequest> {
 
+    /** The first version whose clients understand THROTTLING_QUOTA_EXCEEDED. */
+    private static final short FIRST_THROTTLING_VERSION = 5;
+
     private final QuorumController controller;
     private final Supplier<MetadataImage> image;
+    private final ControllerMutationQuotaManager quotas;
 
-    public DeleteTopicsHandler(QuorumController controller, Supplier<MetadataImage> image) {
+    public DeleteTopicsHandler(QuorumController controller, Supplier<MetadataImage> image, ControllerMutationQuotaManager quotas) {
         this.controller = controller;
         this.image = image;
+        this.quotas = quotas;
     }
 
     @Override
@@ -61,6 +71,7 @@ public final class DeleteTopicsHandler implements ApiHandler<DeleteTopicsRequest
         List<UUID> toDelete = new ArrayList<>();
         List<DeletableTopicResult> pending = new ArrayList<>();
         Set<UUID> ids = new HashSet<>();
+        boolean metered = quotas.enabled();
         for (DeleteTopicState topic : asked) {
             UUID id = TopicIds.fromKafka(topic.topicId());
             if (topic.name() != null && id != null) {
@@ -83,11 +94,16 @@ public final class DeleteTopicsHandler implements ApiHandler<DeleteTopicsRequest
                         id != null ? "Duplicate topic id." : "Duplicate topic name.")));
                 continue;
             }
+            if (metered && !quotas.tryRecord(context, found.partitionCount(), version >= FIRST_THROTTLING_VERSION)) {
+                response.responses().add(result(found.name(), TopicIds.toKafka(found.id()),
+                        new ApiError(Errors.THROTTLING_QUOTA_EXCEEDED, ControllerMutationQuotaManager.EXCEEDED_MESSAGE)));
+                continue;
+            }
             toDelete.add(found.id());
             pending.add(new DeletableTopicResult().setName(found.name()).setTopicId(TopicIds.toKafka(found.id())));
         }
         if (toDelete.isEmpty()) {
-            return CompletableFuture.completedFuture(response);
+            return CompletableFuture.completedFuture(throttled(context, response, metered));
         }
         return controller.deleteTopics(toDelete).thenApply(results -> {
             for (DeletableTopicResult result : pending) {
@@ -98,8 +114,12 @@ public final class DeleteTopicsHandler implements ApiHandler<DeleteTopicsRequest
                 }
                 response.responses().add(result.setErrorCode(error.error().code()).setErrorMessage(error.message()));
             }
-            return response;
+            return throttled(context, response, metered);
         });
+    }
+
+    private DeleteTopicsResponseData throttled(RequestContext context, DeleteTopicsResponseData response, boolean metered) {
+        return metered ? response.setThrottleTimeMs(quotas.throttle(context)) : response;
     }
 
     private static DeletableTopicResult result(String name, Uuid id, ApiError error) {

@@ -10,7 +10,7 @@ package io.vltava.broker.quota;
  * <p>Threading: thread-safe; every method locks the rate (it is shared by the connections of one
  * client, which may be on different event loops).
  */
-final class SampledRate {
+final class SampledRate implements QuotaRegistry.Meter {
 
     private final long sampleWindowMs;
     private final long[] starts;
@@ -44,8 +44,8 @@ final class SampledRate {
         return measure(nowMs);
     }
 
-    /** When a value was last recorded. */
-    long lastRecordMs() {
+    @Override
+    public long lastRecordMs() {
         return lastRecordMs;
     }
 

@@ -7,9 +7,13 @@ import io.vltava.broker.LocalBroker;
 import io.vltava.broker.LocalController;
 import io.vltava.broker.config.ConfigDescriber;
 import io.vltava.broker.config.DescribedConfig;
+import io.vltava.broker.quota.ClientQuotaManagerConfig;
+import io.vltava.broker.quota.ControllerMutationQuotaManager;
 import io.vltava.common.config.TopicConfigs;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.common.message.CreateTopicsRequestData;
 import org.apache.kafka.common.message.CreateTopicsRequestData.CreatableTopic;
@@ -35,13 +39,16 @@ class CreateTopicsHandlerTest {
     private LocalBroker broker;
     private LocalController controller;
     private CreateTopicsHandler handler;
+    private ControllerMutationQuotaManager mutationQuotas;
+    private final List<Integer> mutes = new ArrayList<>();
 
     @BeforeEach
     void setUp() {
         broker = LocalBroker.open(dir);
         broker.registerLocalBroker();
         controller = new LocalController(broker, true);
-        handler = new CreateTopicsHandler(controller.controller(), new ConfigDescriber(broker.configs()));
+        mutationQuotas = new ControllerMutationQuotaManager(new ClientQuotaManagerConfig(11, 1000), broker.time());
+        handler = new CreateTopicsHandler(controller.controller(), new ConfigDescriber(broker.configs()), mutationQuotas);
     }
 
     @AfterEach
@@ -51,13 +58,17 @@ class CreateTopicsHandlerTest {
     }
 
     private CreateTopicsResponseData create(int version, CreatableTopic... topics) {
-        CreateTopicsRequestData data = new CreateTopicsRequestData().setTimeoutMs(10_000);
+        return create(version, false, topics);
+    }
+
+    private CreateTopicsResponseData create(int version, boolean validateOnly, CreatableTopic... topics) {
+        CreateTopicsRequestData data = new CreateTopicsRequestData().setTimeoutMs(10_000).setValidateOnly(validateOnly);
         for (CreatableTopic topic : topics) {
             data.topics().add(topic);
         }
         short v = (short) version;
         CreateTopicsRequest request = CreateTopicsRequest.parse(MessageUtil.toByteBufferAccessor(data, v), v);
-        CompletableFuture<ApiMessage> future = handler.handle(Requests.context(ApiKeys.CREATE_TOPICS, v, "admin", null), request);
+        CompletableFuture<ApiMessage> future = handler.handle(Requests.context(ApiKeys.CREATE_TOPICS, v, "admin", "PLAINTEXT", null, mutes::add), request);
         await().atMost(Duration.ofSeconds(10)).until(future::isDone);
         CreateTopicsResponseData response = (CreateTopicsResponseData) future.join();
         assertThat(MessageUtil.toByteBufferAccessor(response, v).buffer().remaining()).isPositive();
@@ -103,5 +114,46 @@ class CreateTopicsHandlerTest {
         CreatableTopicResult duplicate = create(7, topic("old", 1)).topics().find("old");
         assertThat(Errors.forCode(duplicate.errorCode())).isEqualTo(Errors.TOPIC_ALREADY_EXISTS);
         assertThat(duplicate.configs()).isEmpty();
+    }
+
+    @Test
+    void fromVersion6TopicsPastAnExhaustedMutationQuotaAreThrottled() {
+        // 2 partitions a second over 11 one-second samples: a burst of 22.
+        Requests.clientQuota(mutationQuotas, "admin", "controller_mutation_rate", 2);
+
+        CreateTopicsResponseData response = create(6, topic("q1", 10), topic("q2", 10), topic("q3", 10), topic("q4", 1));
+
+        assertThat(response.topics()).extracting(CreatableTopicResult::name).containsExactly("q1", "q2", "q3", "q4");
+        assertThat(Errors.forCode(response.topics().find("q3").errorCode())).as("the bucket was at 2, not negative").isEqualTo(Errors.NONE);
+        CreatableTopicResult refused = response.topics().find("q4");
+        assertThat(Errors.forCode(refused.errorCode())).isEqualTo(Errors.THROTTLING_QUOTA_EXCEEDED);
+        assertThat(broker.image().topics().get("q4")).isNull();
+        assertThat(response.throttleTimeMs()).as("8 partitions below zero at 2 a second").isEqualTo(4000);
+        assertThat(mutes).containsExactly(4000);
+    }
+
+    @Test
+    void beforeVersion6NothingIsRefusedButTheClientIsThrottled() {
+        Requests.clientQuota(mutationQuotas, "admin", "controller_mutation_rate", 2);
+
+        CreateTopicsResponseData response = create(5, topic("o1", 10), topic("o2", 10), topic("o3", 10), topic("o4", 2));
+
+        assertThat(response.topics()).allSatisfy(result -> assertThat(Errors.forCode(result.errorCode())).isEqualTo(Errors.NONE));
+        assertThat(response.throttleTimeMs()).isEqualTo(5000);
+    }
+
+    @Test
+    void validateOnlyCostsNothingAndTheBucketRefills() {
+        Requests.clientQuota(mutationQuotas, "admin", "controller_mutation_rate", 2);
+
+        assertThat(create(7, true, topic("v1", 1000)).throttleTimeMs()).isZero();
+        assertThat(create(7, topic("r1", 30)).throttleTimeMs()).isEqualTo(4000);
+        assertThat(Errors.forCode(create(7, topic("r2", 1)).topics().find("r2").errorCode())).isEqualTo(Errors.THROTTLING_QUOTA_EXCEEDED);
+
+        broker.time().advanceMillis(4000);
+
+        CreateTopicsResponseData later = create(7, topic("r2", 1));
+        assertThat(Errors.forCode(later.topics().find("r2").errorCode())).isEqualTo(Errors.NONE);
+        assertThat(later.throttleTimeMs()).isEqualTo(500);
     }
 }

@@ -6,6 +6,8 @@ import static org.awaitility.Awaitility.await;
 import io.vltava.broker.LocalBroker;
 import io.vltava.broker.LocalController;
 import io.vltava.broker.partition.Partition;
+import io.vltava.broker.quota.ClientQuotaManagerConfig;
+import io.vltava.broker.quota.ControllerMutationQuotaManager;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -34,6 +36,7 @@ class DeleteTopicsHandlerTest {
     private LocalBroker broker;
     private LocalController controller;
     private Uuid doomedId;
+    private ControllerMutationQuotaManager mutationQuotas;
 
     @BeforeEach
     void setUp() {
@@ -42,6 +45,7 @@ class DeleteTopicsHandlerTest {
         doomedId = new Uuid(id.getMostSignificantBits(), id.getLeastSignificantBits());
         broker.createTopic("kept", 1);
         controller = new LocalController(broker, true);
+        mutationQuotas = new ControllerMutationQuotaManager(new ClientQuotaManagerConfig(1, 1000), broker.time());
     }
 
     @AfterEach
@@ -56,7 +60,7 @@ class DeleteTopicsHandlerTest {
         DeleteTopicsRequest request = DeleteTopicsRequest.parse(MessageUtil.toByteBufferAccessor(data.setTimeoutMs(10_000), v), v);
         // delete.topic.enable is the controller's to check.
         try (LocalController disabled = enabled ? null : new LocalController(broker, false)) {
-            DeleteTopicsHandler handler = new DeleteTopicsHandler(enabled ? controller.controller() : disabled.controller(), broker::image);
+            DeleteTopicsHandler handler = new DeleteTopicsHandler(enabled ? controller.controller() : disabled.controller(), broker::image, mutationQuotas);
             CompletableFuture<ApiMessage> future = handler.handle(Requests.context(ApiKeys.DELETE_TOPICS, v, "admin", null), request);
             await().atMost(Duration.ofSeconds(10)).until(future::isDone);
             response = (DeleteTopicsResponseData) future.join();
@@ -145,5 +149,28 @@ class DeleteTopicsHandlerTest {
             assertThat(result.errorMessage()).isEqualTo("Topic deletion is disabled.");
         }
         assertThat(broker.image().topics().get("doomed")).isNotNull();
+    }
+
+    @Test
+    void topicsPastAnExhaustedMutationQuotaAreKeptFromVersion5() {
+        // 1 partition a second over one one-second sample: a burst of 1, so doomed (2 partitions) takes it to -1.
+        Requests.clientQuota(mutationQuotas, "admin", "controller_mutation_rate", 1);
+
+        DeleteTopicsResponseData response = delete(true, 5, byName("doomed", "kept"));
+
+        assertThat(error(response.responses().find("doomed"))).isEqualTo(Errors.NONE);
+        assertThat(error(response.responses().find("kept"))).isEqualTo(Errors.THROTTLING_QUOTA_EXCEEDED);
+        assertThat(broker.image().topics().get("kept")).isNotNull();
+        assertThat(response.throttleTimeMs()).isEqualTo(1000);
+    }
+
+    @Test
+    void beforeVersion5EveryTopicIsDeletedAndTheClientThrottled() {
+        Requests.clientQuota(mutationQuotas, "admin", "controller_mutation_rate", 1);
+
+        DeleteTopicsResponseData response = delete(true, 4, byName("doomed", "kept"));
+
+        assertThat(response.responses()).allSatisfy(result -> assertThat(error(result)).isEqualTo(Errors.NONE));
+        assertThat(response.throttleTimeMs()).isEqualTo(2000);
     }
 }

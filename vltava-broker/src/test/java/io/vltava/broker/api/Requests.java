@@ -1,8 +1,8 @@
 package io.vltava.broker.api;
 
-import io.vltava.broker.quota.ClientQuotaManager;
 import io.vltava.metadata.image.MetadataDelta;
 import io.vltava.metadata.image.MetadataImage;
+import io.vltava.metadata.image.MetadataPublisher;
 import io.vltava.metadata.record.ClientQuotaRecord;
 import io.vltava.metadata.record.QuotaEntity;
 import io.vltava.network.ChannelMuter;
@@ -42,7 +42,7 @@ final class Requests {
     }
 
     /** Gives {@code quotas} exactly one quota: {@code key} = {@code value} for the client id {@code clientId}. */
-    static void clientQuota(ClientQuotaManager quotas, String clientId, String key, double value) {
+    static void clientQuota(MetadataPublisher quotas, String clientId, String key, double value) {
         MetadataDelta delta = new MetadataDelta(MetadataImage.EMPTY);
         delta.replay(new ClientQuotaRecord(new QuotaEntity(null, QuotaEntity.Part.named(clientId)), key, value));
         quotas.onMetadataUpdate(delta, delta.apply(0));

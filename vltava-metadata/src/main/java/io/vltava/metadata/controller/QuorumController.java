@@ -67,6 +67,11 @@ public final class QuorumController implements AutoCloseable {
         });
     }
 
+    /** The configuration the controller was started with. */
+    public ControllerConfig config() {
+        return config;
+    }
+
     public CompletableFuture<CreateTopicsResponseData> createTopics(CreateTopicsRequestData request) {
         return run("createTopics", image -> topics.createTopics(image, request));
     }
