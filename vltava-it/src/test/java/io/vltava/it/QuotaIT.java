@@ -30,9 +30,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Client byte-rate quotas against real Java clients: a client with a quota is held to it (its rate,
- * measured after a warm-up, is within 30% of the quota) and told of its throttling; a client without
- * one, at the same time, is not. Quotas survive a restart and removing one lifts it.
+ * Client byte-rate and request quotas against real Java clients: a client with a byte-rate quota is
+ * held to it (its rate, measured after a warm-up, is within 30% of the quota) and told of its
+ * throttling; a client without one, at the same time, is not. Quotas survive a restart and removing one
+ * lifts it. A client over its {@code request_percentage} is told to back off; another is not.
  *
  * <p>The broker measures rates over 2 samples of 1 s instead of Kafka's 11: the long-run rate is the
  * same, but with 11 a client may spend a whole 10 s allowance in one burst every 11 s, which a 12 s run
@@ -111,6 +112,30 @@ class QuotaIT {
         System.out.printf("produce after the quota was removed: %.2f MiB/s (throttle max %.0f ms)%n", mib(lifted.rate()), lifted.throttleMaxMs());
         assertThat(lifted.throttleMaxMs()).isZero();
         assertThat(lifted.rate()).isGreaterThan(QUOTA * 3.0);
+    }
+
+    @Test
+    void aClientOverItsRequestPercentageIsThrottledAndOthersAreNot() throws Exception {
+        try (Admin admin = KafkaClients.admin(broker.bootstrapServers())) {
+            // A millionth of a thread: any request takes the client over it.
+            admin.alterClientQuotas(List.of(new ClientQuotaAlteration(new ClientQuotaEntity(Map.of(ClientQuotaEntity.CLIENT_ID, THROTTLED)),
+                    List.of(new ClientQuotaAlteration.Op("request_percentage", 0.0001))))).all().get();
+        }
+
+        assertThat(produceInTurn(THROTTLED)).as("throttle max of the busy client").isPositive();
+        assertThat(produceInTurn("unthrottled")).as("throttle max of another client").isZero();
+    }
+
+    /** Sends three records one after the other and returns the most throttle time the producer was told of. */
+    private double produceInTurn(String clientId) throws Exception {
+        Properties props = new Properties();
+        props.put(ProducerConfig.CLIENT_ID_CONFIG, clientId);
+        try (KafkaProducer<byte[], byte[]> producer = KafkaClients.bytesProducer(broker.bootstrapServers(), props)) {
+            for (int i = 0; i < 3; i++) {
+                producer.send(new ProducerRecord<>(TOPIC, VALUE)).get();
+            }
+            return metric(producer.metrics(), "producer-metrics", "produce-throttle-time-max");
+        }
     }
 
     /**

@@ -37,6 +37,7 @@ import io.vltava.broker.producer.ProducerIdManager;
 import io.vltava.broker.quota.ClientQuotaManager;
 import io.vltava.broker.quota.ClientQuotaManagerConfig;
 import io.vltava.broker.quota.ControllerMutationQuotaManager;
+import io.vltava.broker.quota.RequestQuotaManager;
 import io.vltava.broker.txn.CoordinatorTransactionVerifier;
 import io.vltava.broker.txn.PartitionMarkerWriter;
 import io.vltava.broker.txn.TransactionApis;
@@ -153,6 +154,8 @@ public final class VltavaServer implements AutoCloseable {
             applier.addPublisher(fetchQuotas);
             mutationQuotas = new ControllerMutationQuotaManager(quotaConfig, time);
             applier.addPublisher(mutationQuotas);
+            RequestQuotaManager requestQuotas = new RequestQuotaManager(quotaConfig);
+            applier.addPublisher(requestQuotas);
             ReplicaMetrics.register(replicaManager, registry);
             ControllerMetrics.register(applier::image, metadataLog::isLeader, registry);
             groupCoordinator = new GroupCoordinator(groupCoordinatorConfig(), config.getInt(BrokerConfigs.GROUP_COORDINATOR_THREADS), time,
@@ -166,7 +169,7 @@ public final class VltavaServer implements AutoCloseable {
                     (short) config.getInt(BrokerConfigs.DEFAULT_REPLICATION_FACTOR), config.getBoolean(BrokerConfigs.DELETE_TOPIC_ENABLE),
                     OPERATION_TIMEOUT_MS), metadataLog);
             registry.register(new ConsumerGroupMetrics(groupCoordinator, replicaManager, GROUP_OFFSETS_SCRAPE_TIMEOUT));
-            socketServer = new SocketServer(socketServerConfig(), new KafkaApis(handlers(applier::image, replicaManager, topicConfigs, topicMetrics)),
+            socketServer = new SocketServer(socketServerConfig(), new KafkaApis(handlers(applier::image, replicaManager, topicConfigs, topicMetrics), requestQuotas, time),
                     new NetworkMetrics(registry));
             boundListeners = socketServer.start();
             controller.registerBroker(registration()).get(OPERATION_TIMEOUT_MS, TimeUnit.MILLISECONDS);

@@ -4,10 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.vltava.broker.producer.ProducerIdManager;
+import io.vltava.broker.quota.ClientQuotaManagerConfig;
+import io.vltava.broker.quota.RequestQuotaManager;
+import io.vltava.common.time.ManualTime;
 import io.vltava.common.time.Time;
 import io.vltava.coordinator.txn.TransactionCoordinator;
 import io.vltava.coordinator.txn.TransactionCoordinatorConfig;
 import io.vltava.metadata.controller.ProducerIdBlock;
+import io.vltava.network.RequestContext;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -16,6 +21,7 @@ import org.apache.kafka.common.message.ApiVersionsResponseData;
 import org.apache.kafka.common.message.InitProducerIdRequestData;
 import org.apache.kafka.common.message.InitProducerIdResponseData;
 import org.apache.kafka.common.protocol.ApiKeys;
+import org.apache.kafka.common.protocol.ApiMessage;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.requests.ApiVersionsRequest;
 import org.apache.kafka.common.requests.InitProducerIdRequest;
@@ -60,5 +66,39 @@ class KafkaApisTest {
     void refusesTwoHandlersForOneApi() {
         assertThatThrownBy(() -> new KafkaApis(List.of(initProducerId(), initProducerId())))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("INIT_PRODUCER_ID");
+    }
+
+    @Test
+    void aClientOverItsRequestPercentageIsThrottledAndMutedAndOthersAreNot() {
+        ManualTime time = new ManualTime();
+        ApiVersionsHandler versions = new ApiVersionsHandler(Set.of(ApiKeys.API_VERSIONS));
+        // Each request keeps the event loop busy for 600 ms.
+        ApiHandler<ApiVersionsRequest> slow = new ApiHandler<>() {
+            @Override
+            public ApiKeys apiKey() {
+                return ApiKeys.API_VERSIONS;
+            }
+
+            @Override
+            public CompletableFuture<? extends ApiMessage> handle(RequestContext context, ApiVersionsRequest request) {
+                time.advanceMillis(600);
+                return versions.handle(context, request);
+            }
+        };
+        RequestQuotaManager quotas = new RequestQuotaManager(new ClientQuotaManagerConfig(2, 1000));
+        Requests.clientQuota(quotas, "busy", "request_percentage", 10);
+        KafkaApis apis = new KafkaApis(List.of(slow), quotas, time);
+        ApiVersionsRequest request = new ApiVersionsRequest.Builder().build((short) 3);
+        List<Integer> mutes = new ArrayList<>();
+
+        ApiVersionsResponseData busy = Requests.done(apis.handle(
+                Requests.context(ApiKeys.API_VERSIONS, (short) 3, "busy", "PLAINTEXT", null, mutes::add), request));
+        ApiVersionsResponseData idle = Requests.done(apis.handle(
+                Requests.context(ApiKeys.API_VERSIONS, (short) 3, "idle", "PLAINTEXT", null, mutes::add), request));
+
+        assertThat(busy.throttleTimeMs()).as("60%% against 10%%, at most one sample window").isEqualTo(1000);
+        assertThat(busy.apiKeys()).extracting(ApiVersion::apiKey).containsExactly(ApiKeys.API_VERSIONS.id);
+        assertThat(idle.throttleTimeMs()).isZero();
+        assertThat(mutes).containsExactly(1000);
     }
 }
